@@ -13,8 +13,10 @@ export type ParamSpec =
   | { type: 'enum'; default: string; values: readonly string[]; doc: string }
   | { type: 'bool'; default: boolean; doc: string }
   /** An int or float, or one of a few strings (e.g. gamma: 'scale' | 'auto' | 0.1). */
-  | { type: 'number_or_enum'; default: number | string; values: readonly string[]; min?: number; exclusiveMin?: boolean; doc: string }
-  | { type: 'int_list'; default: number[]; min?: number; doc: string };
+  | { type: 'number_or_enum'; default: number | string | null; values: readonly string[]; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean; nullable?: boolean; doc: string }
+  | { type: 'int_list'; default: number[]; min?: number; doc: string }
+  /** A list of floats or None (e.g. GaussianNB's class priors). */
+  | { type: 'float_list'; default: number[] | null; min?: number; max?: number; nullable?: boolean; doc: string };
 
 export type ParamSchema = Record<string, ParamSpec>;
 export type ParamValue = number | string | boolean | null | number[];
@@ -49,16 +51,18 @@ export function describeSpec(spec: ParamSpec): string {
     case 'bool':
       return 'a bool';
     case 'number_or_enum':
-      return `a str among {${spec.values.map(fmt).join(', ')}} or a float in the range ${rangeText(spec)}`;
+      return `a str among {${spec.values.map(fmt).join(', ')}}${spec.nullable ? ',' : ' or'} a float in the range ${rangeText(spec)}${spec.nullable ? ' or None' : ''}`;
     case 'int_list':
       return `a list of ints in the range ${rangeText(spec)}`;
+    case 'float_list':
+      return `a list of floats in the range ${rangeText(spec)}${spec.nullable ? ' or None' : ''}`;
   }
 }
 
 /** Coerce a string (from a CLI `--param k=v` or a form field) to the spec's type. */
 export function coerceParam(spec: ParamSpec, raw: string): ParamValue {
   const s = raw.trim();
-  if ((s === 'None' || s === 'null' || s === '') && (spec.type === 'int' || spec.type === 'float') && spec.nullable) return null;
+  if ((s === 'None' || s === 'null' || s === '') && (spec.type === 'int' || spec.type === 'float' || spec.type === 'number_or_enum') && spec.nullable) return null;
   switch (spec.type) {
     case 'int':
     case 'float':
@@ -69,6 +73,9 @@ export function coerceParam(spec: ParamSpec, raw: string): ParamValue {
       return spec.values.includes(s) ? s : s !== '' && Number.isFinite(Number(s)) ? Number(s) : s;
     case 'int_list':
       return s === '' ? [] : s.split(/[,\s]+/).map((x) => (Number.isFinite(Number(x)) ? Number(x) : NaN));
+    case 'float_list':
+      if ((s === 'None' || s === 'null' || s === '') && spec.nullable) return null;
+      return s.split(/[,\s]+/).map((x) => (Number.isFinite(Number(x)) ? Number(x) : NaN));
     case 'enum':
       return s;
   }
@@ -111,12 +118,17 @@ export function validateParams(owner: string, schema: ParamSchema, given: Params
         if (typeof v !== 'boolean') bad();
         break;
       case 'number_or_enum':
+        if (v === null && spec.nullable) break;
         if (typeof v === 'string') {
           if (!spec.values.includes(v)) bad();
         } else if (typeof v !== 'number' || !Number.isFinite(v) || !inRange(v, spec)) bad();
         break;
       case 'int_list':
         if (!Array.isArray(v) || v.some((x) => !Number.isInteger(x) || !inRange(x, spec))) bad();
+        break;
+      case 'float_list':
+        if (v === null && spec.nullable) break;
+        if (!Array.isArray(v) || v.some((x) => !Number.isFinite(x) || !inRange(x, spec))) bad();
         break;
     }
     out[name] = Array.isArray(v) ? [...v] : (v as ParamValue);
