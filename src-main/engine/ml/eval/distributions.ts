@@ -221,3 +221,6 @@ export function fCdf(f: number, d1: number, d2: number): number {
   if (f === Infinity) return 1;
   return incompleteBeta((d1 * f) / (d1 * f + d2), d1 / 2, d2 / 2);
 }
+
+/** Alias of fSurvival (scipy's name is f.sf). */
+export const fDistSf = fSurvival;
