@@ -1,0 +1,95 @@
+/**
+ * The store's schema, as an ordered list of migrations. The database's
+ * `PRAGMA user_version` is the number of migrations applied; opening a
+ * database runs the missing ones, each in its own transaction. Append new
+ * migrations at the end; never edit one that has shipped.
+ */
+import type Database from 'better-sqlite3';
+import { LatheError } from '../../../src-shared/errors.ts';
+
+export interface Migration {
+  /** What the migration does, for the log and for people reading this list. */
+  name: string;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    name: 'settings, datasets and their Arrow chunks',
+    up(db) {
+      db.exec(`
+        CREATE TABLE settings (
+          key   TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        );
+        CREATE TABLE datasets (
+          id          TEXT PRIMARY KEY,
+          name        TEXT NOT NULL COLLATE NOCASE,
+          source_path TEXT NOT NULL,
+          source_size INTEGER NOT NULL,
+          sha256      TEXT NOT NULL,
+          created_at  TEXT NOT NULL,
+          rows        INTEGER NOT NULL,
+          columns     TEXT NOT NULL,
+          dialect     TEXT,
+          warnings    TEXT NOT NULL DEFAULT '[]',
+          conflicts   TEXT NOT NULL DEFAULT '[]',
+          sample      INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE UNIQUE INDEX datasets_name ON datasets(name);
+        -- A normal rowid table: the BLOBs are large, and WITHOUT ROWID tables
+        -- keep whole rows inside the index b-tree.
+        CREATE TABLE chunks (
+          dataset_id  TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+          chunk_index INTEGER NOT NULL,
+          row_start   INTEGER NOT NULL,
+          row_count   INTEGER NOT NULL,
+          ipc         BLOB NOT NULL,
+          UNIQUE (dataset_id, chunk_index)
+        );
+      `);
+    },
+  },
+  {
+    name: 'remember how many rows an import skipped, and when a dataset last changed',
+    up(db) {
+      db.exec(`
+        ALTER TABLE datasets ADD COLUMN skipped_rows INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE datasets ADD COLUMN updated_at TEXT;
+        UPDATE datasets SET updated_at = created_at WHERE updated_at IS NULL;
+        CREATE INDEX datasets_created ON datasets(created_at);
+      `);
+    },
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Bring the database up to `target` (default: the latest). Refuses a
+ * database written by a newer Lathe rather than guessing at its schema.
+ */
+export function migrate(db: Database.Database, target: number = SCHEMA_VERSION, file = 'lathe.db'): number {
+  const current = schemaVersion(db);
+  if (current > SCHEMA_VERSION) {
+    throw new LatheError(
+      'INTERNAL',
+      `The data file ${file} has schema version ${current}, but this Lathe knows only up to ${SCHEMA_VERSION}: ` +
+        'it was written by a newer Lathe. Run that version, or start this one with another --data-dir.',
+      { file, version: current, supported: SCHEMA_VERSION },
+    );
+  }
+  for (let v = current; v < target; v++) {
+    const m = MIGRATIONS[v];
+    if (!m) break;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${v + 1}`);
+    }).immediate();
+  }
+  return schemaVersion(db);
+}

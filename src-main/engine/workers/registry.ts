@@ -1,0 +1,17 @@
+/**
+ * The tasks a task worker can run, by name. A task module exports
+ * `run(input, ctx)` (see jobs/protocol.ts). To add a task (train, compare...),
+ * add one line here; the loader is a literal `import()` so bundlers see it.
+ * Tasks can also be passed as a module URL at run time (JobSystem.start's
+ * `module`), which is how tests bring their own.
+ */
+import type { TaskModule } from '../jobs/protocol.ts';
+
+export type TaskLoader = () => Promise<TaskModule>;
+
+export const TASKS: Record<string, TaskLoader> = {};
+
+/** Add a task to this thread's registry (call it from a module the worker loads). */
+export function registerTask(name: string, loader: TaskLoader): void {
+  TASKS[name] = loader;
+}
