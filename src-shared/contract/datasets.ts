@@ -26,7 +26,7 @@ export interface DatasetMethods {
   };
   'datasets.histogram': {
     params: { id: string; column: string; bins?: number; by?: string };
-    result: Histogram;
+    result: HistogramResult;
   };
   /** Import a file the engine can read by path (Electron drop, dialog, CLI). Long: reports progress. */
   'datasets.importPath': { params: { path: string } & ImportOptions; result: ImportResult };
@@ -38,6 +38,15 @@ export interface DatasetMethods {
     params: { uploadId: string; fileName: string } & ImportOptions;
     result: ImportResult;
   };
+}
+
+/**
+ * A column's histogram. With `by` (a class column), `by.counts[c][b]` counts
+ * the rows of class `by.classes[c]` in bin (or category) `b`; `counts` stays
+ * the total per bin.
+ */
+export interface HistogramResult extends Histogram {
+  by?: { column: string; classes: string[]; counts: number[][] };
 }
 
 export interface DatasetEvents {
