@@ -207,10 +207,10 @@ function qrPivotedNoPivot(a: Float64Array, n: number, p: number): Float64Array {
 }
 
 /**
- * diag((R11ᵀ R11)⁻¹) for the leading rank×rank block of R, i.e. the
- * unscaled variances of the least-squares coefficients, in factored order.
+ * (R11ᵀ R11)⁻¹ (rank×rank, row-major, in factored order) for the leading
+ * block of R: the unscaled covariance of the least-squares coefficients.
  */
-export function qrInverseGramDiag(f: PivotedQR): Float64Array {
+export function qrInverseGram(f: PivotedQR): Float64Array {
   const { qr, n, rank: r } = f;
   // Rinv (upper triangular, r×r, row-major): solve R Rinv = I column by column.
   const rinv = new Float64Array(r * r);
@@ -221,12 +221,15 @@ export function qrInverseGramDiag(f: PivotedQR): Float64Array {
       rinv[k * r + col] = s / qr[k * n + k]!;
     }
   }
-  // (RᵀR)⁻¹ = Rinv Rinvᵀ: diagonal = squared row norms of Rinv.
-  const out = new Float64Array(r);
-  for (let k = 0; k < r; k++) {
-    let s = 0;
-    for (let j = k; j < r; j++) s += rinv[k * r + j]! * rinv[k * r + j]!;
-    out[k] = s;
+  // (RᵀR)⁻¹ = Rinv Rinvᵀ.
+  const out = new Float64Array(r * r);
+  for (let a = 0; a < r; a++) {
+    for (let b = a; b < r; b++) {
+      let s = 0;
+      for (let j = b; j < r; j++) s += rinv[a * r + j]! * rinv[b * r + j]!;
+      out[a * r + b] = s;
+      out[b * r + a] = s;
+    }
   }
   return out;
 }
