@@ -1,0 +1,38 @@
+/** The app's state, one object: the connection and the services built on it. */
+import type { AppInfo } from '../../src-shared/contract/index.ts';
+import { Connection } from './connection.svelte.ts';
+import { Datasets } from './datasets.svelte.ts';
+import { Importer } from './importer.svelte.ts';
+import { Jobs } from './jobs.svelte.ts';
+import { Notices } from './notices.svelte.ts';
+
+export class Workbench {
+  readonly conn = new Connection();
+  readonly notices = new Notices();
+  readonly jobs = new Jobs(this.conn, this.notices);
+  readonly datasets = new Datasets(this.conn, this.notices);
+  readonly importer = new Importer(this.conn, this.datasets, this.notices);
+  info = $state.raw<AppInfo | null>(null);
+
+  start(): void {
+    this.conn.onOpen(() => void this.load());
+    this.conn.connect();
+  }
+
+  private async load(): Promise<void> {
+    try {
+      this.info = await this.conn.call('app.info', undefined);
+    } catch (e) {
+      this.notices.error('Could not reach the engine', e);
+      return;
+    }
+    await Promise.all([this.datasets.refresh(), this.jobs.refresh()]);
+    const d = this.datasets;
+    if (d.selectedId === null) {
+      const first = d.imported[0] ?? d.samples[0];
+      if (first) await d.select(first.id);
+    } else {
+      await d.select(d.selectedId);
+    }
+  }
+}
