@@ -1,0 +1,447 @@
+/**
+ * Column statistics, fed one chunk at a time, and kind conversion for a
+ * person's kind override.
+ *
+ * Numeric, date and datetime columns keep their non-missing values (int32
+ * or float64, 4–8 bytes a row) until the end, then sort once: min, max,
+ * quartiles (linear interpolation, as pandas), exact distinct count and the
+ * histogram come from the sorted copy; mean and std (ddof = 1, as pandas)
+ * from two passes over it. String columns keep a count per distinct value,
+ * exact up to DISTINCT_CAP distinct values per column (beyond that new
+ * values are no longer counted and `distinct` is a lower bound).
+ */
+import { LatheError } from '../../../src-shared/errors.ts';
+import type { CategoryCount, ColumnKind, Histogram, NumericStats, StorageType } from '../../../src-shared/dataset.ts';
+import type { ColumnData } from '../arrow/types.ts';
+import { DATE_DMY, DATE_ISO, DATE_MDY, DATE_YMD, chooseDateFormat, dateValue, scan, scanBool, scanDate, scanNumber } from './values.ts';
+
+export const DISTINCT_CAP = 100_000;
+export const TOP_N = 20;
+export const HISTOGRAM_BINS = 30;
+
+export interface ColumnStats {
+  missing: number;
+  distinct: number;
+  stats?: NumericStats;
+  top?: CategoryCount[];
+  histogram?: Histogram;
+}
+
+/** Accumulates one column's statistics over its chunks. */
+export class StatsAccumulator {
+  missing = 0;
+  private f64 = new Float64Array(0);
+  private i32 = new Int32Array(0);
+  private n = 0;
+  private counts = new Map<string, number>();
+  private trues = 0;
+  private falses = 0;
+  private storage: StorageType | null = null;
+
+  add(c: ColumnData): void {
+    if (this.storage && this.storage !== c.storage && !(isNumStorage(this.storage) && isNumStorage(c.storage))) {
+      throw new LatheError('INTERNAL', `Column statistics: a chunk stored as ${c.storage} after chunks stored as ${this.storage}.`);
+    }
+    const nulls = c.nulls;
+    switch (c.storage) {
+      case 'string': {
+        this.storage = 'string';
+        const local = new Int32Array(c.dictionary.length);
+        const codes = c.codes;
+        for (let i = 0; i < codes.length; i++) {
+          const k = codes[i]!;
+          if (k < 0 || nulls?.[i]) this.missing++;
+          else local[k]!++;
+        }
+        const m = this.counts;
+        for (let k = 0; k < local.length; k++) {
+          const cnt = local[k]!;
+          if (!cnt) continue;
+          const v = c.dictionary[k]!;
+          const prev = m.get(v);
+          if (prev !== undefined) m.set(v, prev + cnt);
+          else if (m.size < DISTINCT_CAP) m.set(v, cnt);
+        }
+        return;
+      }
+      case 'bool': {
+        this.storage = 'bool';
+        const v = c.values;
+        for (let i = 0; i < v.length; i++) {
+          if (nulls?.[i]) this.missing++;
+          else if (v[i]) this.trues++;
+          else this.falses++;
+        }
+        return;
+      }
+      case 'int32': {
+        if (!this.storage) this.storage = 'int32';
+        if (this.storage !== 'int32') return this.addFloat(Float64Array.from(c.values), nulls);
+        const v = c.values;
+        this.reserve(v.length);
+        let n = this.n;
+        const out = this.i32;
+        for (let i = 0; i < v.length; i++) {
+          if (nulls?.[i]) this.missing++;
+          else out[n++] = v[i]!;
+        }
+        this.n = n;
+        return;
+      }
+      default: {
+        if (this.storage === 'int32') {
+          // a float chunk after int32 ones: move what we hold to float64
+          this.f64 = Float64Array.from(this.i32.subarray(0, this.n));
+          this.i32 = new Int32Array(0);
+        }
+        this.storage = c.storage;
+        this.addFloat(c.values, nulls);
+      }
+    }
+  }
+
+  private addFloat(v: Float64Array, nulls: Uint8Array | undefined): void {
+    this.reserve(v.length);
+    let n = this.n;
+    const out = this.f64;
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i]!;
+      if (x !== x || nulls?.[i]) this.missing++;
+      else out[n++] = x;
+    }
+    this.n = n;
+  }
+
+  private reserve(more: number): void {
+    const need = this.n + more;
+    if (this.storage === 'int32') {
+      if (this.i32.length >= need) return;
+      const next = new Int32Array(Math.max(need, this.i32.length * 2, 1024));
+      next.set(this.i32.subarray(0, this.n));
+      this.i32 = next;
+    } else {
+      if (this.f64.length >= need) return;
+      const next = new Float64Array(Math.max(need, this.f64.length * 2, 1024));
+      next.set(this.f64.subarray(0, this.n));
+      this.f64 = next;
+    }
+  }
+
+  result(kind: ColumnKind): ColumnStats {
+    const out = (() => {
+      if (this.storage === 'string') return this.stringResult();
+      if (this.storage === 'bool') return this.boolResult();
+      return this.numericResult(kind);
+    })();
+    // release the values
+    this.f64 = new Float64Array(0);
+    this.i32 = new Int32Array(0);
+    return out;
+  }
+
+  private stringResult(): ColumnStats {
+    const entries = [...this.counts.entries()];
+    entries.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const top = entries.slice(0, TOP_N).map(([value, count]) => ({ value, count }));
+    return {
+      missing: this.missing,
+      distinct: this.counts.size,
+      top,
+      histogram: { edges: [], counts: top.map((t) => t.count), labels: top.map((t) => t.value) },
+    };
+  }
+
+  private boolResult(): ColumnStats {
+    const top = [
+      { value: 'true', count: this.trues },
+      { value: 'false', count: this.falses },
+    ]
+      .filter((t) => t.count > 0)
+      .sort((a, b) => b.count - a.count);
+    return {
+      missing: this.missing,
+      distinct: top.length,
+      top,
+      histogram: { edges: [], counts: top.map((t) => t.count), labels: top.map((t) => t.value) },
+    };
+  }
+
+  private numericResult(kind: ColumnKind): ColumnStats {
+    const n = this.n;
+    if (n === 0) return { missing: this.missing, distinct: 0 };
+    const a: Float64Array | Int32Array = this.storage === 'int32' ? this.i32.slice(0, n) : this.f64.slice(0, n);
+    this.f64 = new Float64Array(0);
+    this.i32 = new Int32Array(0);
+    a.sort();
+    let distinct = 1;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      sum += a[i]!;
+      if (i > 0 && a[i] !== a[i - 1]) distinct++;
+    }
+    const mean = sum / n;
+    let ss = 0;
+    for (let i = 0; i < n; i++) {
+      const d = a[i]! - mean;
+      ss += d * d;
+    }
+    const std = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
+    const min = a[0]!;
+    const max = a[n - 1]!;
+    const stats: NumericStats = { min, max, mean, std, q1: quantileSorted(a, 0.25), median: quantileSorted(a, 0.5), q3: quantileSorted(a, 0.75) };
+    return { missing: this.missing, distinct, stats, histogram: histogramSorted(a, kind) };
+  }
+}
+
+function isNumStorage(s: StorageType): boolean {
+  return s === 'int32' || s === 'float64';
+}
+
+/** The p-quantile of sorted values with linear interpolation (pandas / numpy default). */
+export function quantileSorted(a: ArrayLike<number>, p: number): number {
+  const n = a.length;
+  if (n === 0) return NaN;
+  const pos = p * (n - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, n - 1);
+  const x = a[lo]!;
+  return x + (a[hi]! - x) * (pos - lo);
+}
+
+function histogramSorted(a: ArrayLike<number>, kind: ColumnKind): Histogram {
+  const n = a.length;
+  const min = a[0]!;
+  const max = a[n - 1]!;
+  let edges: number[];
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return { edges: [], counts: [] };
+  if (kind === 'integer' && max - min < HISTOGRAM_BINS) {
+    edges = [];
+    for (let v = min; v <= max + 1; v++) edges.push(v - 0.5);
+  } else if (max === min) {
+    edges = [min - 0.5, max + 0.5];
+  } else {
+    edges = [];
+    const w = (max - min) / HISTOGRAM_BINS;
+    for (let k = 0; k <= HISTOGRAM_BINS; k++) edges.push(k === HISTOGRAM_BINS ? max : min + k * w);
+  }
+  const bins = edges.length - 1;
+  const counts = new Array<number>(bins).fill(0);
+  let b = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    while (b < bins - 1 && x >= edges[b + 1]!) b++;
+    counts[b]!++;
+  }
+  return { edges, counts };
+}
+
+/** Statistics of one column over its chunks (e.g. after a kind override). */
+export function computeColumnStats(kind: ColumnKind, chunks: Iterable<ColumnData>): ColumnStats {
+  const acc = new StatsAccumulator();
+  for (const c of chunks) acc.add(c);
+  return acc.result(kind);
+}
+
+// ---------------------------------------------------------------- kind conversion
+
+/** The storage a kind gets (integer may also be float64 when values pass int32). */
+export function storageFor(kind: ColumnKind): StorageType {
+  switch (kind) {
+    case 'integer':
+      return 'int32';
+    case 'float':
+      return 'float64';
+    case 'boolean':
+      return 'bool';
+    case 'date':
+    case 'datetime':
+      return 'timestamp';
+    default:
+      return 'string';
+  }
+}
+
+function pad(n: number, w = 2): string {
+  return String(n).padStart(w, '0');
+}
+
+/** A timestamp as ISO text: the date alone when it is midnight UTC. */
+export function formatTimestamp(ms: number): string {
+  const d = new Date(ms);
+  const date = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  if (ms % 86400000 === 0) return date;
+  const frac = d.getUTCMilliseconds() ? `.${pad(d.getUTCMilliseconds(), 3)}` : '';
+  return `${date}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${frac}Z`;
+}
+
+function valueText(c: ColumnData, i: number): string {
+  switch (c.storage) {
+    case 'string':
+      return c.codes[i]! < 0 ? '' : c.dictionary[c.codes[i]!]!;
+    case 'bool':
+      return c.values[i] ? 'true' : 'false';
+    case 'timestamp':
+      return formatTimestamp(c.values[i]!);
+    default:
+      return String(c.values[i]);
+  }
+}
+
+function isNull(c: ColumnData, i: number): boolean {
+  if (c.nulls?.[i]) return true;
+  if (c.storage === 'string') return c.codes[i]! < 0;
+  if (c.storage === 'float64' || c.storage === 'timestamp') return c.values[i] !== c.values[i];
+  return false;
+}
+
+function length(c: ColumnData): number {
+  return c.storage === 'string' ? c.codes.length : c.values.length;
+}
+
+const enc = new TextEncoder();
+
+function badKind(toKind: ColumnKind, row: number, value: string, why: string): LatheError {
+  return new LatheError(
+    'BAD_KIND',
+    `Cannot read the column as ${toKind}: data row ${row} holds "${value}", ${why}. Fix that value in the file, or keep the column's current kind (or choose text/categorical).`,
+    { row, value, kind: toKind },
+  );
+}
+
+/**
+ * Converts a chunk's column to the storage of `toKind` (the person's kind
+ * override). `firstRow` is the 1-based data row of the chunk's first row, for
+ * the message naming the first value that does not convert. `storage` forces
+ * the target storage (pass 'float64' for every chunk of an integer column
+ * when any chunk holds values beyond int32), else the natural one.
+ */
+export function convertColumn(data: ColumnData, toKind: ColumnKind, firstRow: number, storage?: StorageType): ColumnData {
+  const n = length(data);
+  const nulls = new Uint8Array(n);
+  let anyNull = false;
+  for (let i = 0; i < n; i++) {
+    if (isNull(data, i)) {
+      nulls[i] = 1;
+      anyNull = true;
+    }
+  }
+  const withNulls = anyNull ? { nulls } : {};
+  const target = storage ?? storageFor(toKind);
+
+  if (toKind === 'categorical' || toKind === 'text') {
+    if (data.storage === 'string') return data;
+    const map = new Map<string, number>();
+    const dictionary: string[] = [];
+    const codes = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      if (nulls[i]) {
+        codes[i] = -1;
+        continue;
+      }
+      const v = valueText(data, i);
+      let k = map.get(v);
+      if (k === undefined) {
+        k = dictionary.length;
+        map.set(v, k);
+        dictionary.push(v);
+      }
+      codes[i] = k;
+    }
+    return { storage: 'string', codes, dictionary, ...withNulls };
+  }
+
+  if (toKind === 'integer' || toKind === 'float') {
+    const vals = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      if (nulls[i]) {
+        vals[i] = NaN;
+        continue;
+      }
+      let v: number;
+      switch (data.storage) {
+        case 'string': {
+          const b = enc.encode(data.dictionary[data.codes[i]!]!);
+          v = scanNumber(b, 0, b.length, 46);
+          if (scan.cls === 0) {
+            const c = scanNumber(b, 0, b.length, 44);
+            if (scan.cls === 0) throw badKind(toKind, firstRow + i, valueText(data, i), 'which is not a number');
+            v = c;
+          }
+          break;
+        }
+        case 'timestamp':
+          throw badKind(toKind, firstRow + i, valueText(data, i), 'which is a date, not a number');
+        default:
+          v = data.values[i]!;
+      }
+      if (toKind === 'integer' && !Number.isInteger(v)) throw badKind(toKind, firstRow + i, valueText(data, i), 'which is not a whole number');
+      vals[i] = v;
+    }
+    if (toKind === 'float' || target === 'float64') return { storage: 'float64', values: vals, ...withNulls };
+    let fits = true;
+    for (let i = 0; i < n; i++) if (!nulls[i] && (vals[i]! > 2147483647 || vals[i]! < -2147483648)) fits = false;
+    if (!fits) {
+      if (storage === 'int32') {
+        const i = vals.findIndex((v, k) => !nulls[k] && (v > 2147483647 || v < -2147483648));
+        throw badKind(toKind, firstRow + i, valueText(data, i), 'which is beyond the 32-bit integer range');
+      }
+      return { storage: 'float64', values: vals, ...withNulls };
+    }
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) if (!nulls[i]) out[i] = vals[i]!;
+    return { storage: 'int32', values: out, ...withNulls };
+  }
+
+  if (toKind === 'boolean') {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      if (nulls[i]) continue;
+      let v: number;
+      if (data.storage === 'string') {
+        const b = enc.encode(data.dictionary[data.codes[i]!]!);
+        v = scanBool(b, 0, b.length);
+        if (v < 0) {
+          const x = scanNumber(b, 0, b.length, 46);
+          v = scan.cls === 1 && (x === 0 || x === 1) ? x : -1;
+        }
+      } else if (data.storage === 'bool') v = data.values[i]!;
+      else if (data.storage === 'timestamp') v = -1;
+      else {
+        const x = data.values[i]!;
+        v = x === 0 || x === 1 ? x : -1;
+      }
+      if (v < 0) throw badKind(toKind, firstRow + i, valueText(data, i), 'which is not true/false, yes/no, t/f, y/n or 0/1');
+      out[i] = v;
+    }
+    return { storage: 'bool', values: out, ...withNulls };
+  }
+
+  // date / datetime
+  if (data.storage === 'timestamp') return data;
+  if (data.storage !== 'string') {
+    const i = nulls.indexOf(0);
+    throw badKind(toKind, firstRow + Math.max(0, i), i >= 0 ? valueText(data, i) : '', 'which is a number, not a date');
+  }
+  // one format for the whole chunk: the formats every value fits
+  let mask = DATE_ISO | DATE_YMD | DATE_DMY | DATE_MDY;
+  const bytes = data.dictionary.map((s) => enc.encode(s));
+  for (let i = 0; i < n; i++) {
+    if (nulls[i]) continue;
+    const b = bytes[data.codes[i]!]!;
+    scanDate(b, 0, b.length);
+    if (!(scan.dmask & mask)) throw badKind(toKind, firstRow + i, valueText(data, i), 'which is not a date Lathe reads (YYYY-MM-DD, DD/MM/YYYY, MM/DD/YYYY or YYYY/MM/DD, with an optional time)');
+    mask &= scan.dmask;
+  }
+  const fmt = chooseDateFormat(mask);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (nulls[i]) {
+      out[i] = NaN;
+      continue;
+    }
+    const b = bytes[data.codes[i]!]!;
+    scanDate(b, 0, b.length);
+    out[i] = dateValue(fmt);
+  }
+  return { storage: 'timestamp', values: out, ...withNulls };
+}
