@@ -78,6 +78,7 @@ export function lbfgs(fun: Objective, x0: Float64Array, opts: LbfgsOptions = {})
   if (infNorm(g) <= gtol) {
     return { x, f, g, nIter: 0, nEval, converged: true, message: 'The gradient at the start is already below tol.' };
   }
+  if (maxIter <= 0) return { x, f, g, nIter: 0, nEval, converged: false, message: 'The iteration limit (0) was reached.' };
 
   const S: Float64Array[] = [];
   const Y: Float64Array[] = [];
