@@ -102,8 +102,9 @@ export function columnWindow(offsets: readonly number[], scrollLeft: number, vie
 }
 
 /** A column's width from its name: wide enough for the header, within bounds. */
-export function columnWidth(name: string, min = 84, max = 240): number {
-  return Math.round(Math.min(max, Math.max(min, name.length * 7.4 + 54)));
+export function columnWidth(name: string, min = 90, max = 260): number {
+  // ~8 px a character of the bold header font, plus the kind badge and padding.
+  return Math.round(Math.min(max, Math.max(min, name.length * 8 + 62)));
 }
 
 /** Pages (of `pageSize` rows) that hold rows [first, end). */
@@ -136,4 +137,12 @@ export function pagesWanted(first: number, end: number, pageSize: number, totalR
 export function pageSizeFor(columnCount: number): number {
   const target = 100_000 / Math.max(1, columnCount);
   return Math.min(1024, Math.max(64, 2 ** Math.floor(Math.log2(Math.max(1, target)))));
+}
+
+/** The 1-based numbers of the first and last rows at least partly in view, for "rows a–b of n". */
+export function visibleRange(topRow: number, viewportHeight: number, rowHeight: number, totalRows: number): { from: number; to: number } {
+  if (totalRows <= 0) return { from: 0, to: 0 };
+  const from = Math.min(totalRows, Math.floor(topRow) + 1);
+  const to = Math.min(totalRows, Math.max(from, Math.ceil(topRow + viewportHeight / rowHeight - 1e-6)));
+  return { from, to };
 }

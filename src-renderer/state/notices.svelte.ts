@@ -2,11 +2,16 @@
 import { errorNotice, type Notice } from '../lib/notices.ts';
 import { isCancelled } from '../../src-shared/errors.ts';
 
+const INFO_MS = 6000;
+
 export class Notices {
   list = $state.raw<Notice[]>([]);
 
   push(n: Notice | null): void {
-    if (n) this.list = [n, ...this.list].slice(0, 20);
+    if (!n) return;
+    this.list = [n, ...this.list].slice(0, 20);
+    // Good news fades; errors and warnings stay until dismissed.
+    if (n.level === 'info') setTimeout(() => this.dismiss(n.id), INFO_MS);
   }
 
   /** Show an error unless it is a cancellation (never shown as a failure). */

@@ -12,6 +12,7 @@ import {
   pagesWanted,
   rowWindow,
   scrollTopForRow,
+  visibleRange,
 } from '../../src-renderer/lib/grid-window.ts';
 import { LruCache } from '../../src-renderer/lib/lru.ts';
 
@@ -92,9 +93,9 @@ test('column offsets, lookup and window', () => {
 });
 
 test('column widths fit the name within bounds', () => {
-  assert.equal(columnWidth('x'), 84);
+  assert.equal(columnWidth('x'), 90);
   assert.ok(columnWidth('sepal length (cm)') > columnWidth('target'));
-  assert.equal(columnWidth('a'.repeat(200)), 240);
+  assert.equal(columnWidth('a'.repeat(200)), 260);
 });
 
 test('pages for a row range, and prefetch around it nearest first', () => {
@@ -134,4 +135,12 @@ test('LRU evicts the least recently used and reports it', () => {
   assert.equal(lru.has(1), false);
   assert.equal(lru.get(99), undefined);
   assert.throws(() => new LruCache(0), RangeError);
+});
+
+test('visibleRange names the rows in view, 1-based, reaching the last row at the bottom', () => {
+  assert.deepEqual(visibleRange(0, 260, 26, 150), { from: 1, to: 10 });
+  assert.deepEqual(visibleRange(0.5, 260, 26, 150), { from: 1, to: 11 });
+  assert.deepEqual(visibleRange(1797 - 10, 260, 26, 1797), { from: 1788, to: 1797 });
+  assert.deepEqual(visibleRange(0, 2600, 26, 5), { from: 1, to: 5 });
+  assert.deepEqual(visibleRange(0, 260, 26, 0), { from: 0, to: 0 });
 });
