@@ -27,7 +27,7 @@ export interface HashJob {
 }
 
 export function hashFile(path: string): HashJob {
-  const w = new Worker(CODE, { eval: true, workerData: { path } });
+  const w = new Worker(CODE, { eval: true, workerData: { path }, execArgv: [] });
   const done = new Promise<string>((resolve, reject) => {
     w.once('message', (m: string) => resolve(m));
     w.once('error', reject);

@@ -22,7 +22,7 @@ const utf8 = new TextDecoder('utf-8');
 /** Windows-1252 bytes → string (Node's TextDecoder treats the label as ISO-8859-1). */
 export function decodeCp1252(b: Uint8Array): string {
   const s = latin1.decode(b);
-  // eslint-disable-next-line no-control-regex
+   
   if (!/[\x80-\x9f]/.test(s)) return s;
   let out = '';
   for (let i = 0; i < s.length; i++) {

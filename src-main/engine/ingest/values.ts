@@ -39,7 +39,7 @@ export function scanNumber(b: Uint8Array, s: number, e: number, dec: number): nu
   while (s < e && isSpace(b[s]!)) s++;
   while (e > s && isSpace(b[e - 1]!)) e--;
   let i = s;
-  let c = b[i];
+  const c = b[i];
   let neg = false;
   if (c === 45) {
     neg = true;
@@ -299,7 +299,7 @@ export function scanDate(b: Uint8Array, s: number, e: number): void {
   if (e - s < 8 || e - s > 40) return;
   const c0 = b[s]!;
   if (c0 < 48 || c0 > 57) return;
-  let j = digits(b, s, e, 1, 4);
+  const j = digits(b, s, e, 1, 4);
   if (j < 0) return;
   const sep = b[j]!;
   if (sep !== 45 && sep !== 47 && sep !== 46) return;
