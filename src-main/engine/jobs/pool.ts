@@ -170,6 +170,19 @@ export class JobSystem {
     return true;
   }
 
+  /**
+   * Stop the worker running a job at once, as a crash would (diagnostics and
+   * the tests that prove a killed import leaves nothing behind): the job
+   * fails with WORKER_CRASHED and the worker is replaced.
+   */
+  kill(id: string): boolean {
+    const job = this.jobs.get(id);
+    const slot = job?.slot;
+    if (!job || !slot || job.info.state !== 'running') return false;
+    void slot.worker.terminate();
+    return true;
+  }
+
   /** Terminate every worker; queued and running jobs end as cancelled. */
   async close(): Promise<void> {
     if (this.closed) return;

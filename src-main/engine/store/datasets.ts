@@ -3,7 +3,7 @@
  * connection, so the main thread and the workers share them. Callers own
  * transactions.
  */
-import type { ColumnInfo, DatasetMeta, DatasetSummary, Dialect, ImportWarning, KindConflict } from '../../../src-shared/dataset.ts';
+import type { ColumnInfo, ColumnRole, DatasetMeta, DatasetSummary, Dialect, ImportWarning, KindConflict } from '../../../src-shared/dataset.ts';
 import { LatheError } from '../../../src-shared/errors.ts';
 import type { Db } from './db.ts';
 
@@ -180,6 +180,15 @@ export function renameDataset(db: Db, id: string, name: string): void {
 
 export function setColumns(db: Db, id: string, columns: ColumnInfo[]): void {
   db.prepare('UPDATE datasets SET columns = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(columns), new Date().toISOString(), id);
+}
+
+/** Columns with `name` given `role`; at most one target (a new target turns the old one into a feature). */
+export function applyRole(columns: ColumnInfo[], name: string, role: ColumnRole): ColumnInfo[] {
+  return columns.map((c) => {
+    if (c.name === name) return { ...c, role };
+    if (role === 'target' && c.role === 'target') return { ...c, role: 'feature' };
+    return c;
+  });
 }
 
 /** Deletes the dataset and (by cascade) its chunks. */

@@ -9,7 +9,10 @@ import type { TaskModule } from '../jobs/protocol.ts';
 
 export type TaskLoader = () => Promise<TaskModule>;
 
-export const TASKS: Record<string, TaskLoader> = {};
+export const TASKS: Record<string, TaskLoader> = {
+  import: () => import('./tasks/import.ts'),
+  'set-kind': () => import('./tasks/set-kind.ts'),
+};
 
 /** Add a task to this thread's registry (call it from a module the worker loads). */
 export function registerTask(name: string, loader: TaskLoader): void {
