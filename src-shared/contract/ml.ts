@@ -1,0 +1,218 @@
+/**
+ * Machine-learning methods: the comparison board, training into the model
+ * library, decision boundaries, correlations, run history.
+ */
+import type { WireError } from '../errors.ts';
+import type { AlgoName, Task } from '../ml/catalog.ts';
+import type { Params } from '../ml/params.ts';
+
+/** How learners are evaluated. The same split or folds serve every learner. */
+export type Protocol =
+  | { kind: 'holdout'; testSize: number; seed: number; stratify?: boolean }
+  | { kind: 'cv'; folds: number; repeats?: number; seed: number };
+
+export interface LearnerSpec {
+  algo: AlgoName;
+  params?: Params;
+}
+
+export interface MetricSummary {
+  mean: number;
+  std: number;
+  /** One value per fold (holdout: the one value). */
+  folds: number[];
+}
+
+export interface RocCurve {
+  /** The positive class (binary) or the one-vs-rest class. */
+  label: string;
+  fpr: number[];
+  tpr: number[];
+  auc: number;
+}
+
+export interface LearnerResult {
+  algo: AlgoName;
+  display: string;
+  params: Params;
+  /** Metric name → mean ± std over folds, e.g. accuracy, f1_macro, r2. */
+  metrics: Record<string, MetricSummary>;
+  /** Totals over folds, seconds. */
+  fitSeconds: number;
+  predictSeconds: number;
+  /** Classification: counts, rows = true class, columns = predicted class (summed over folds). */
+  confusion?: number[][];
+  roc?: RocCurve[];
+  /**
+   * Out-of-fold predictions: for each evaluated row (dataset row id in `rowIds`
+   * of the run), the predicted class code or value. Repeated CV keeps the first repeat.
+   */
+  predictions?: Int32Array | Float64Array;
+  /** Regression: residuals (actual − predicted), aligned with predictions. */
+  residuals?: Float64Array;
+  /** Set when this learner failed; the others still report. */
+  error?: WireError;
+  warnings?: string[];
+}
+
+/** The corrected resampled t-test (Nadeau & Bengio) between two learners on the same folds. */
+export interface PairTest {
+  a: AlgoName;
+  b: AlgoName;
+  metric: string;
+  meanDifference: number;
+  t: number;
+  p: number;
+  /** Plain language, e.g. "Random forest is not distinguishable from k-nearest neighbours at 5% (p = 0.41)". */
+  verdict: string;
+}
+
+export interface CompareRequest {
+  datasetId: string;
+  target: string;
+  /** Default: every column whose role is feature. */
+  features?: string[];
+  /** Default: the five classifiers (knn, gnb, logreg, tree, forest) or, for a numeric target, linreg, ridge, knn, tree, forest. */
+  learners?: LearnerSpec[];
+  protocol: Protocol;
+  /** Default: decided from the target column. */
+  task?: 'classification' | 'regression';
+}
+
+export interface CompareResult {
+  runId: string;
+  datasetId: string;
+  datasetName: string;
+  target: string;
+  features: string[];
+  task: 'classification' | 'regression';
+  protocol: Protocol;
+  /** Class labels (classification), index = class code. */
+  classes?: string[];
+  /** Dataset row ids (0-based) of the evaluated rows, aligned with each learner's predictions. */
+  rowIds: Int32Array;
+  /** True target of each evaluated row: class codes or values. */
+  actual: Int32Array | Float64Array;
+  learners: LearnerResult[];
+  tests: PairTest[];
+  /** Rows left out because the target (or a feature, where the learner cannot impute) was missing. */
+  droppedRows: number;
+  createdAt: string;
+}
+
+export interface BoundaryRequest {
+  datasetId: string;
+  target: string;
+  x: string;
+  y: string;
+  learners?: LearnerSpec[];
+  /** Cells per side of the prediction grid (default 80). */
+  resolution?: number;
+}
+
+export interface BoundaryPanel {
+  algo: AlgoName;
+  display: string;
+  /** resolution × resolution predicted class codes, row-major from (xMin, yMin). */
+  grid: Int32Array;
+  /** Probability of the predicted class per cell (confidence shading), when the learner has one. */
+  confidence?: Float32Array;
+  /** Training accuracy on the two features. */
+  accuracy: number;
+  error?: WireError;
+}
+
+export interface BoundaryResult {
+  x: string;
+  y: string;
+  classes: string[];
+  resolution: number;
+  xRange: [number, number];
+  yRange: [number, number];
+  /** The points: x, y, class code. */
+  px: Float64Array;
+  py: Float64Array;
+  pc: Int32Array;
+  panels: BoundaryPanel[];
+}
+
+export interface TrainRequest {
+  datasetId: string;
+  target: string;
+  features?: string[];
+  algo: AlgoName;
+  params?: Params;
+  protocol?: Protocol;
+  task?: Task;
+  /** Name in the model library (default "<algo> on <dataset>"). */
+  name?: string;
+}
+
+export interface ModelSummary {
+  id: string;
+  name: string;
+  algo: AlgoName;
+  task: Task;
+  params: Params;
+  datasetId: string;
+  datasetName: string;
+  target: string | null;
+  features: string[];
+  metrics: Record<string, number>;
+  createdAt: string;
+  /** Backend that trained it (networks), or 'typed-arrays'. */
+  backend: string;
+  description?: string;
+}
+
+export interface TrainResult {
+  model: ModelSummary;
+  metrics: Record<string, MetricSummary>;
+  fitSeconds: number;
+  predictSeconds: number;
+}
+
+export interface CorrelationRequest {
+  datasetId: string;
+  method?: 'pearson' | 'spearman' | 'auto';
+  columns?: string[];
+}
+
+export interface CorrelationResult {
+  columns: string[];
+  /** Symmetric matrix; null where a pair has too few complete rows. */
+  matrix: (number | null)[][];
+  /** Per cell, the measure used: pearson, spearman, cramers_v, correlation_ratio. */
+  measures: string[][];
+  /** A suggested order of columns (hierarchical clustering on 1 − |r|). */
+  order: number[];
+}
+
+export interface RunSummary {
+  runId: string;
+  datasetName: string;
+  target: string;
+  task: 'classification' | 'regression';
+  learners: AlgoName[];
+  best: { algo: AlgoName; metric: string; value: number } | null;
+  createdAt: string;
+}
+
+export interface MlMethods {
+  /** The algorithm catalogue is static data in src-shared/ml/catalog.ts; this answers which are available here. */
+  'ml.compare': { params: CompareRequest; result: CompareResult };
+  'ml.boundary': { params: BoundaryRequest; result: BoundaryResult };
+  'ml.train': { params: TrainRequest; result: TrainResult };
+  'ml.correlate': { params: CorrelationRequest; result: CorrelationResult };
+  'ml.runs': { params: void; result: RunSummary[] };
+  'ml.run': { params: { runId: string }; result: CompareResult };
+  'models.list': { params: void; result: ModelSummary[] };
+  'models.get': { params: { id: string }; result: ModelSummary };
+  'models.rename': { params: { id: string; name: string; description?: string }; result: ModelSummary };
+  'models.delete': { params: { id: string }; result: { deleted: boolean } };
+}
+
+export interface MlEvents {
+  'models.changed': { ids: string[] };
+  'runs.changed': { runIds: string[] };
+}
