@@ -53,7 +53,7 @@ async function generate(file: string, rows: number): Promise<void> {
       `${Math.floor(rnd() * 100)},${Math.floor(rnd() * 100000) - 50000},${Math.floor(rnd() * 2e9)},` +
       `${colors[Math.floor(rnd() * colors.length)]},${cities[Math.floor(rnd() * cities.length)]},${d}\n`;
     if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await new Promise((res) => out.once('drain', res));
+      if (!out.write(buf)) await new Promise<void>((res) => out.once('drain', () => res()));
       buf = '';
     }
   }
