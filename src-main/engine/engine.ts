@@ -24,6 +24,8 @@ export interface EngineOptions {
   samplesDir?: string;
   /** Worker threads for jobs (default: the core count). */
   workers?: number;
+  /** Rows per stored Arrow chunk for imports (default 65,536; tests use small chunks to cross boundaries). */
+  chunkRows?: number;
   /** Extra job-system options (heap limit per worker, cancel grace). */
   jobOptions?: Omit<JobSystemOptions, 'size' | 'onChange'>;
 }
@@ -80,6 +82,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     jobs,
     emit,
     uploadsDir,
+    chunkRows: opts.chunkRows,
     info: { version: readVersion(), shell: opts.shell, dataDir, canOpenPaths: opts.shell !== 'browser' },
   });
 

@@ -21,6 +21,8 @@ export interface ServiceDeps {
   jobs: JobSystem;
   info: AppInfo;
   uploadsDir: string;
+  /** Rows per stored chunk for imports (default: the importer's). */
+  chunkRows?: number;
   emit<E extends EventName>(topic: E, data: Events[E]): void;
 }
 
@@ -58,6 +60,7 @@ export function createHandlers(deps: ServiceDeps): Handlers {
   const { store, jobs, emit } = deps;
 
   async function runImport(input: ImportTaskInput, title: string, ctx: CallContext): Promise<ImportResult> {
+    if (deps.chunkRows) input.chunkRows = deps.chunkRows;
     const { done } = jobs.start<ImportTaskResult>({ kind: 'import', title, task: 'import', input }, { signal: ctx.signal, onProgress: (p) => ctx.progress(p) });
     const result = await done;
     emit('datasets.changed', { ids: [result.dataset.id] });

@@ -21,6 +21,8 @@ export interface ImportTaskInput {
   sourceName?: string;
   options: ImportOptions;
   sample?: boolean;
+  /** Rows per stored chunk (default: the importer's 65,536). */
+  chunkRows?: number;
 }
 
 export interface ImportTaskResult {
@@ -81,7 +83,7 @@ export async function run(raw: unknown, ctx: TaskContext): Promise<ImportTaskRes
           rowStart = 0;
         },
       };
-      const out = await importFile(input.path, input.options, sink, { signal: ctx.signal, onProgress: (p) => ctx.progress(p) });
+      const out = await importFile(input.path, input.options, sink, { signal: ctx.signal, onProgress: (p) => ctx.progress(p), chunkRows: input.chunkRows });
       throwIfAborted(ctx.signal, 'The import');
       if (rowStart !== out.rows) {
         throw new LatheError('INTERNAL', `The importer reported ${out.rows} rows but wrote ${rowStart}.`, { file: input.path });
