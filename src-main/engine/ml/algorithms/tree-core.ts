@@ -223,6 +223,7 @@ class Grower {
   readonly goLeft: Uint8Array;
   readonly tmp: Int32Array;
   readonly tmpVals: Float64Array;
+  readonly smallRows: number;
   readonly features: Int32Array;
   readonly nodes: Nodes;
   // scratch
@@ -286,7 +287,11 @@ class Grower {
     }
     this.goLeft = new Uint8Array(mode === 'exact' ? n : 0);
     this.tmp = new Int32Array(m);
-    this.tmpVals = new Float64Array(mode === 'hist' ? Math.min(m, HIST_MIN_ROWS) : 0);
+    // Nodes below smallRows sort their own values per examined feature. In
+    // exact mode that beats partitioning every presorted feature once few
+    // features are examined per split (maxF·log2(rows) < d, give or take the constants measured on digits).
+    this.smallRows = mode === 'hist' ? HIST_MIN_ROWS : Math.min(HIST_MIN_ROWS, Math.floor(16 * 2 ** (d / cfg.maxFeatures)));
+    this.tmpVals = new Float64Array(Math.min(m, this.smallRows));
     this.features = Int32Array.from({ length: d }, (_, i) => i);
     this.nodes = new Nodes(this.K, 64);
     this.nodeCounts = new Float64Array(this.K);
@@ -391,7 +396,7 @@ class Grower {
         this.findSplit(s, e, W);
         if (this.bestFeature < 0) leaf = true;
         else {
-          const nl = this.applySplit(s, e);
+          const nl = this.applySplit(s, e, count < this.smallRows);
           // actual impurity improvement (scikit-learn's impurity_improvement)
           const impL = this.childImpurity(s, s + nl);
           const wl = this.lastW;
@@ -458,13 +463,14 @@ class Grower {
     const d = this.d;
     const features = this.features;
     const maxF = this.cfg.maxFeatures;
+    const small = e - s < this.smallRows;
     let found = 0;
     for (let i = 0; i < d && found < maxF; i++) {
       const j = i + this.rng.int(d - i);
       const f = features[j]!;
       features[j] = features[i]!;
       features[i] = f;
-      const ok = this.mode === 'exact' ? this.scanExact(f, f * this.m, s, e, W) : this.scanHist(f, s, e, W);
+      const ok = small ? this.scanSmall(f, s, e, W) : this.mode === 'exact' ? this.scanExact(f, f * this.m, s, e, W) : this.scanHist(f, s, e, W);
       if (ok) found++;
     }
   }
@@ -590,32 +596,39 @@ class Grower {
     }
   }
 
+  /**
+   * Small node: sort its rows' real values of feature f and scan them
+   * exactly. The node's rows are rows[s..e) (exact mode: feature 0's segment).
+   */
+  private scanSmall(f: number, s: number, e: number, W: number): boolean {
+    const count = e - s;
+    const rows = this.rows;
+    const xo = f * this.n;
+    const vals = this.tmpVals;
+    const idx = this.tmp;
+    const X = this.prep.Xc;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let p = 0; p < count; p++) {
+      const r = rows[s + p]!;
+      const v = X[xo + r]!;
+      vals[p] = v;
+      idx[p] = r;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (hi <= lo + FEATURE_THRESHOLD) return false;
+    sortPairs(vals, idx, 0, count);
+    this.scanSorted(idx, -s, s, e, W, f, xo);
+    return true;
+  }
+
   /** Histogram scan of feature f over node rows[s..e) (hist mode). */
   private scanHist(f: number, s: number, e: number, W: number): boolean {
     const count = e - s;
     const n = this.n;
     const rows = this.rows;
     const xo = f * n;
-    if (count < HIST_MIN_ROWS) {
-      // small node: sort its real values and scan exactly
-      const vals = this.tmpVals;
-      const idx = this.tmp;
-      const X = this.prep.Xc;
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (let p = 0; p < count; p++) {
-        const r = rows[s + p]!;
-        const v = X[xo + r]!;
-        vals[p] = v;
-        idx[p] = r;
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-      if (hi <= lo + FEATURE_THRESHOLD) return false;
-      sortPairs(vals, idx, 0, count);
-      this.scanSorted(idx, -s, s, e, W, f, xo);
-      return true;
-    }
     const codes = this.prep.codes!;
     const nb = this.prep.nBins![f]!;
     if (nb < 2) return false;
@@ -748,13 +761,13 @@ class Grower {
   }
 
   /** Partition the node's rows by the best split; returns the left count. */
-  private applySplit(s: number, e: number): number {
+  private applySplit(s: number, e: number, small: boolean): number {
     const f = this.bestFeature;
     const thr = this.bestThreshold;
     const X = this.prep.Xc;
     const xo = f * this.n;
     const rows = this.rows;
-    if (this.mode === 'exact') {
+    if (this.mode === 'exact' && !small) {
       const m = this.m;
       const nl = this.bestPos;
       const goLeft = this.goLeft;
