@@ -342,6 +342,9 @@ export function decodeBatch(ipc: Uint8Array, columns?: string[]): Batch {
   } catch (e) {
     throw new LatheError('BAD_DATA', `The stored chunk is not a valid Arrow IPC stream: ${(e as Error).message}`);
   }
+  if (table.schema.fields.length === 0 && ipc.length > 0) {
+    throw new LatheError('BAD_DATA', `The stored chunk (${ipc.length} bytes) is not a valid Arrow IPC stream: it has no schema.`);
+  }
   const batches = table.batches.map((rb) => recordBatchToBatch(rb, columns));
   if (batches.length === 1) return batches[0]!;
   if (batches.length === 0) {

@@ -340,7 +340,8 @@ async function csvPass(ps: PassState, prelude: { len: number; eof: boolean; data
     }
     const batch: Batch = { names, columns, rows: n };
     sink.write(n, encodeBatch(batch));
-    for (let j = 0; j < ncols; j++) accs[j]!.add(columns[j]!);
+    // after a storage change in pass 1 the statistics come from pass 2
+    for (let j = 0; j < ncols; j++) if (ps.pass === 2 || states[j]!.sigs.size === 1) accs[j]!.add(columns[j]!);
     rows += n;
     tok.clear();
   };
