@@ -49,6 +49,22 @@ export function errorNotice(title: string, e: unknown): Notice {
   };
 }
 
+/**
+ * Browser-mode imports read a temporary upload file named after its upload
+ * id; the person knows the file by the name they dropped. Put that name back
+ * wherever the upload's path shows up in an error notice.
+ */
+export function withFileName(n: Notice, uploadId: string, fileName: string): Notice {
+  if (!uploadId) return n;
+  const esc = uploadId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const path = new RegExp(`[^\\s,:;"']*${esc}[^\\s,:;"']*`, 'g');
+  return {
+    ...n,
+    message: n.message.replace(path, fileName),
+    file: n.file !== undefined && n.file.includes(uploadId) ? fileName : n.file,
+  };
+}
+
 /** "line 12, column 3" / "line 12" / "" — where an error happened. */
 export function where(n: Pick<Notice, 'line' | 'column' | 'file'>): string {
   const parts: string[] = [];

@@ -6,7 +6,7 @@
 import type { ImportResult } from '../../src-shared/dataset.ts';
 import type { Progress } from '../../src-shared/jobs.ts';
 import { isCancelled } from '../../src-shared/errors.ts';
-import { conflictsNotice, noticeId, warningNotice } from '../lib/notices.ts';
+import { conflictsNotice, errorNotice, noticeId, warningNotice, withFileName } from '../lib/notices.ts';
 import { formatCount, formatDuration } from '../lib/format.ts';
 import { bridge } from '../lib/transport.ts';
 import { uploadFile } from '../lib/upload.ts';
@@ -74,6 +74,7 @@ export class Importer {
       if (this.controller === controller && this.current) this.current = { ...this.current, progress: p };
     };
     const skipBadRows = this.skipBadRows;
+    let uploadId = '';
     try {
       let result: ImportResult;
       const path = bridge()?.pathForFile?.(file);
@@ -81,7 +82,7 @@ export class Importer {
         result = await this.conn.call('datasets.importPath', { path, skipBadRows }, { signal, onProgress });
       } else {
         onProgress({ fraction: null, phase: 'uploading', bytes: 0, totalBytes: file.size });
-        const uploadId = await uploadFile(file, signal);
+        uploadId = await uploadFile(file, signal);
         result = await this.conn.call('datasets.importUpload', { uploadId, fileName: file.name, skipBadRows }, { signal, onProgress });
       }
       this.report(file.name, result);
@@ -91,7 +92,7 @@ export class Importer {
       if (isCancelled(e) || signal.aborted) {
         this.notices.push({ id: noticeId(), level: 'info', title: `Import of ${file.name} cancelled`, code: 'CANCELLED', message: 'Nothing was added.' });
       } else {
-        this.notices.error(`Import of ${file.name} failed`, e);
+        this.notices.push(withFileName(errorNotice(`Import of ${file.name} failed`, e), uploadId, file.name));
       }
     }
   }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { histogramLabels, histogramOption } from '../../src-renderer/lib/charts/histogram.ts';
 import { decodeRows } from '../../src-renderer/lib/arrow.ts';
-import { conflictsNotice, errorNotice, httpError, warningNotice, where } from '../../src-renderer/lib/notices.ts';
+import { conflictsNotice, errorNotice, httpError, warningNotice, where, withFileName } from '../../src-renderer/lib/notices.ts';
 import { websocketUrl } from '../../src-renderer/lib/transport.ts';
 import { LatheError } from '../../src-shared/errors.ts';
 import { Bool, Dictionary, Float64, Int32, Table, TimestampMillisecond, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
@@ -32,6 +32,10 @@ test('categorical histogram uses the labels and separates the bars', () => {
   assert.deepEqual(opt.xAxis.data, ['Adelie', 'Gentoo', 'Chinstrap']);
   assert.equal(opt.series[0]?.barCategoryGap, '30%');
   assert.equal(opt.series[0]?.itemStyle.color, '#b0532f');
+});
+
+test('bin edges are rounded for the labels', () => {
+  assert.deepEqual(histogramLabels({ edges: [172, 173.96667, 205.43333, 207.4], counts: [1, 2, 3] }, 'integer'), ['172 – 174', '174 – 205.4', '205.4 – 207.4']);
 });
 
 test('date histogram labels are dates', () => {
@@ -119,4 +123,18 @@ test('HTTP error answers turn into LatheErrors with the server code, or UNAUTHOR
 test('the WebSocket URL follows the page protocol and host', () => {
   assert.equal(websocketUrl({ protocol: 'http:', host: '127.0.0.1:4321' }), 'ws://127.0.0.1:4321/ws');
   assert.equal(websocketUrl({ protocol: 'https:', host: 'example.test' }), 'wss://example.test/ws');
+});
+
+test('an error about a browser-mode upload names the dropped file, not the temporary path', () => {
+  const id = '51e85551-7d28-4a82-ac4f-23f27381ec1f';
+  const path = `/tmp/lathe-data/uploads/${id}.csv`;
+  const n = errorNotice('Import of iris_ragged.csv failed', new LatheError('RAGGED_ROW', `${path}, line 4: expected 5 fields but found 4.`, { file: path, line: 4 }));
+  const fixed = withFileName(n, id, 'iris_ragged.csv');
+  assert.equal(fixed.message, 'iris_ragged.csv, line 4: expected 5 fields but found 4.');
+  assert.equal(fixed.file, 'iris_ragged.csv');
+  assert.equal(fixed.line, 4);
+  assert.equal(where(fixed), 'iris_ragged.csv, line 4');
+  const other = errorNotice('x', new LatheError('FILE_NOT_FOUND', 'No such file /a/b.csv.', { file: '/a/b.csv' }));
+  assert.deepEqual(withFileName(other, id, 'c.csv'), other);
+  assert.deepEqual(withFileName(other, '', 'c.csv'), other);
 });

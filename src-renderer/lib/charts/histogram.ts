@@ -3,7 +3,7 @@
  * option, so it is tested without a browser.
  */
 import type { ColumnKind, Histogram } from '../../../src-shared/dataset.ts';
-import { formatCount, formatStat } from '../format.ts';
+import { formatCount, formatNumber, formatStat } from '../format.ts';
 
 export interface HistogramSpec {
   histogram: Histogram;
@@ -42,6 +42,11 @@ export interface HistogramOption {
   }[];
 }
 
+/** Bin edges are rounded to 4 significant digits: labels, not data. */
+function edge(x: number, kind: ColumnKind): string {
+  return kind === 'date' || kind === 'datetime' ? formatStat(x, kind) : formatNumber(x, 4);
+}
+
 /** Category labels: "a – b" bins for numeric and date columns, the given labels otherwise. */
 export function histogramLabels(h: Histogram, kind: ColumnKind): string[] {
   if (h.edges.length >= 2) {
@@ -49,7 +54,7 @@ export function histogramLabels(h: Histogram, kind: ColumnKind): string[] {
     for (let i = 0; i < h.counts.length; i++) {
       const lo = h.edges[i];
       const hi = h.edges[i + 1];
-      out.push(lo === undefined || hi === undefined ? '' : `${formatStat(lo, kind)} – ${formatStat(hi, kind)}`);
+      out.push(lo === undefined || hi === undefined ? '' : `${edge(lo, kind)} – ${edge(hi, kind)}`);
     }
     return out;
   }
