@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { LatheError } from '../../../src-shared/errors.ts';
 import { NN_BACKEND_SETTINGS } from '../../../src-shared/ml/nn.ts';
 import type { NnBackend, NnBackendReport, NnBackendSetting } from '../../../src-shared/ml/nn.ts';
+import { registerWasmTrainingKernels } from './wasm-kernels.ts';
 
 type Attempt = { ok: true; detail: string } | { ok: false; reason: string };
 
@@ -152,6 +153,7 @@ async function tryWasm(): Promise<Attempt> {
     const dir = wasmDir();
     if (!dir) return { ok: false, reason: 'the .wasm files of @tensorflow/tfjs-backend-wasm were not found (set LATHE_TFJS_WASM_DIR to their folder)' };
     setWasmPaths(dir.endsWith('/') ? dir : `${dir}/`);
+    registerWasmTrainingKernels();
     wasmPathsSet = true;
   }
   if (!(await activate('wasm'))) return { ok: false, reason: 'the WebAssembly backend failed to start' };

@@ -133,7 +133,8 @@ export function buildModel(spec: NnSpec, seed = 0): tf.Sequential {
 }
 
 export function summarize(model: tf.LayersModel): NnSummary {
-  const layers = model.layers.map((l) => {
+  // An explicit input layer is bookkeeping, not a layer a person thinks of (Keras leaves it out too).
+  const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer').map((l) => {
     const shape = l.outputShape;
     const first = Array.isArray(shape[0]) || shape[0] === undefined ? ((shape[0] as (number | null)[] | undefined) ?? []) : (shape as (number | null)[]);
     return { name: l.name, type: l.getClassName(), outputShape: [...first], params: l.countParams() };
