@@ -34,7 +34,14 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
   // Short: a thread waits for the write lock with writeTransaction's async loop, never in SQLite.
   db.pragma('busy_timeout = 100');
   db.pragma('cache_size = -16000');
-  if (opts.migrate) migrate(db, undefined, file);
+  if (opts.migrate) {
+    try {
+      migrate(db, undefined, file);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
   return db;
 }
 
