@@ -821,8 +821,11 @@ export function applyTree(t: TreeArrays, X: Float64Array, rows: number, cols: nu
   return out;
 }
 
-/** Impurity-based importances of one tree, normalised to sum 1 (all zero for a single leaf). */
-export function treeImportances(t: TreeArrays, d: number): Float64Array {
+/**
+ * Impurity-based importances of one tree, normalised to sum 1 (all zero for a
+ * single leaf); unnormalised = weighted impurity decrease / root weight.
+ */
+export function treeImportances(t: TreeArrays, d: number, normalize = true): Float64Array {
   const imp = new Float64Array(d);
   const { feature, left, right, weight, impurity } = t;
   for (let i = 0; i < t.nNodes; i++) {
@@ -834,7 +837,8 @@ export function treeImportances(t: TreeArrays, d: number): Float64Array {
   }
   let s = 0;
   for (let f = 0; f < d; f++) s += imp[f]!;
-  if (s > 0) for (let f = 0; f < d; f++) imp[f] = imp[f]! / s;
+  const div = normalize ? s : (weight[0] ?? 0);
+  if (s > 0 && div > 0) for (let f = 0; f < d; f++) imp[f] = imp[f]! / div;
   return imp;
 }
 
