@@ -15,6 +15,7 @@ import {
   Float64,
   Int32,
   RecordBatch,
+  RecordBatchFileWriter,
   RecordBatchReader,
   RecordBatchStreamWriter,
   Schema,
@@ -113,19 +114,32 @@ function arrowType(c: ColumnData): DataType {
   }
 }
 
-/** One Arrow IPC stream holding one record batch. */
-export function encodeBatch(batch: Batch): Uint8Array {
+function toRecordBatch(batch: Batch): RecordBatch {
   const n = batch.rows;
   if (batch.names.length !== batch.columns.length) {
     throw new LatheError('INTERNAL', `encodeBatch: ${batch.names.length} names for ${batch.columns.length} columns.`);
   }
   const datas = batch.columns.map((c) => columnToData(c, n));
   const fields = batch.columns.map((c, i) => new Field(batch.names[i]!, arrowType(c), true));
-  const schema = new Schema(fields);
   const struct = makeData({ type: new Struct(fields), length: n, nullCount: 0, children: datas });
-  const rb = new RecordBatch(schema, struct);
+  return new RecordBatch(new Schema(fields), struct);
+}
+
+/** An Arrow IPC *file* (Feather v2) holding the batches (same schema), for export. */
+export function encodeFile(batches: Batch[]): Uint8Array {
+  const writer = new RecordBatchFileWriter();
+  // the file format allows one dictionary per field (no replacement between
+  // batches), so batches with string columns are merged into one
+  const parts = batches.some((b) => b.columns.some((c) => c.storage === 'string')) ? [concatBatches(batches)] : batches;
+  for (const b of parts) writer.write(toRecordBatch(b));
+  writer.finish();
+  return writer.toUint8Array(true);
+}
+
+/** One Arrow IPC stream holding one record batch. */
+export function encodeBatch(batch: Batch): Uint8Array {
   const writer = new RecordBatchStreamWriter();
-  writer.write(rb);
+  writer.write(toRecordBatch(batch));
   writer.finish();
   return writer.toUint8Array(true);
 }

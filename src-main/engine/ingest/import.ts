@@ -137,6 +137,8 @@ function startsWith(b: Uint8Array, sig: number[]): boolean {
 
 const ARROW_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // ARROW1
 const GZIP_MAGIC = [0x1f, 0x8b];
+/** an Arrow IPC stream starts with a continuation marker */
+const ARROW_STREAM = [0xff, 0xff, 0xff, 0xff];
 
 function foreignFormat(b: Uint8Array): string | null {
   if (startsWith(b, [0x50, 0x4b, 0x03, 0x04])) return 'a ZIP archive (an Excel .xlsx or OpenDocument file is one): save the sheet as CSV';
@@ -405,7 +407,7 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
   reporter.tick('sniff', 0, 0, 0, true);
   const hash: HashJob = hashFile(path);
   try {
-    if (startsWith(head, ARROW_MAGIC)) {
+    if (startsWith(head, ARROW_MAGIC) || startsWith(head, ARROW_STREAM)) {
       const r = await importArrowFile(path, sink, hooks, reporter.tick.bind(reporter));
       return { ...r, sha256: await hash.done, size };
     }
