@@ -89,6 +89,14 @@ describe('renderer: import by drop (browser mode, Chromium)', { skip: skip ?? fa
     await page.uncheck('[data-testid="skip-bad-rows"]');
   });
 
+  test('the Open button imports through the file picker too', async () => {
+    const { page } = e;
+    await page.setInputFiles('[data-testid="file-input"]', datasetPath('wine.csv'));
+    await page.waitForSelector('[data-testid="dataset-dims"]:has-text("178 rows × 14 columns")', { timeout: 30_000 });
+    const names = await page.$$eval('[data-testid="dataset-item"]', (els) => els.map((el) => el.getAttribute('data-name')));
+    assert.deepEqual([...names].sort(), ['iris', 'iris_ragged', 'wine']);
+  });
+
   test('browser mode refuses requests without the session token', async () => {
     const plain = await fetch(`${e.origin}/`);
     assert.equal(plain.status, 401);
@@ -112,5 +120,11 @@ describe('renderer: import by drop (browser mode, Chromium)', { skip: skip ?? fa
     } finally {
       await page.close();
     }
+  });
+
+  test('losing the engine shows a reconnect message', async () => {
+    await e.server.close();
+    const msg = await e.page.waitForSelector('[data-testid="connection-lost"]', { timeout: 10_000 });
+    assert.match((await msg.textContent()) ?? '', /lost/);
   });
 });
