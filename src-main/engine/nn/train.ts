@@ -8,7 +8,9 @@ import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { LatheError } from '../../../src-shared/errors.ts';
 import type { NnProgress, NnSpec, NnTrainOptions, NnTrained } from '../../../src-shared/ml/nn.ts';
 import { spawnWorker } from '../jobs/spawn.ts';
-import type { NnFitData } from './fit.ts';
+import { resolveTrainOptions, validateSpec } from '../../../src-shared/ml/nn.ts';
+import { checkData } from './data.ts';
+import type { NnFitData } from './data.ts';
 import type { NnMatrix } from './scaling.ts';
 import type { FromTrainWorker, ToTrainWorker } from './protocol.ts';
 
@@ -55,6 +57,14 @@ function packData(data: NnFitData, transfer: ArrayBuffer[]): NnFitData {
  */
 export function trainNetwork(spec: NnSpec, data: NnFitData, options: Partial<NnTrainOptions> = {}, run: TrainNetworkRun = {}): Promise<NnTrained> {
   if (run.signal?.aborted) return Promise.reject(new LatheError('CANCELLED', 'Training was cancelled.'));
+  try {
+    // Cheap checks here, so a bad request fails without starting a worker.
+    resolveTrainOptions(options);
+    validateSpec(spec);
+    checkData(data, spec.task);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   const transfer: ArrayBuffer[] = [];
   let packed: NnFitData;
   try {
