@@ -28,7 +28,7 @@ export interface Harness {
 }
 
 export async function startEngine(dataDir: string, opts: Partial<EngineOptions> = {}): Promise<Harness> {
-  const engine = await createEngine({ dataDir, shell: 'test', seedSamples: false, workers: 2, ...opts });
+  const engine = await createEngine({ dataDir, shell: 'test', seedSamples: false, workers: 1, ...opts });
   const [a, b] = memoryTransportPair();
   const server = new RpcServer(engine.handlers, b);
   const events: { topic: string; data: unknown }[] = [];

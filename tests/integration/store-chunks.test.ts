@@ -123,3 +123,21 @@ test('ChunkCache evicts the least recently used chunk and stays under its byte b
   assert.equal(c.size, 1);
   assert.equal(c.bytes, 96);
 });
+
+test('DatasetReader (what worker tasks use) reads one snapshot through a read-only connection', async () => {
+  const { DatasetReader } = await import('../../src-main/engine/store/reader.ts');
+  const reader = new DatasetReader(h.engine.store.file);
+  try {
+    const { meta, chunks } = reader.chunks(weather.id, ['date', 'wind']);
+    assert.equal(meta.rows, 2922);
+    assert.deepEqual(chunks.map((c) => [c.rowStart, c.batch.rows]), [[0, 1000], [1000, 1000], [2000, 922]]);
+    const wind = reader.column(weather.id, 'wind');
+    assert.equal(wind.storage, 'float64');
+    const csv = readCsv(join(DATA, 'weather.csv'));
+    for (const i of [0, 999, 1000, 2921]) assertCell(wind, i, csv.rows[i]![5]!, `wind ${i}`);
+    assert.throws(() => reader.column(weather.id, 'nope'), /no column "nope"/);
+    assert.throws(() => reader.db.prepare('DELETE FROM chunks').run(), /readonly/);
+  } finally {
+    reader.close();
+  }
+});
