@@ -186,3 +186,24 @@ test('samples are imported on the first run only; a deleted sample stays deleted
   }
   tmp.remove();
 });
+
+test('imports running side by side in two workers take turns at the write lock; names stay unique', async () => {
+  const tmp = tempDir();
+  const h = await startEngine(tmp.dir, { workers: 2 });
+  try {
+    const phases: string[] = [];
+    const files = ['weather.csv', 'titanic.csv', 'titanic.csv', 'cars.csv'];
+    const results = await Promise.all(
+      files.map((f) => h.client.call('datasets.importPath', { path: join(DATA, f) }, { onProgress: (p) => phases.push(p.phase) })),
+    );
+    assert.deepEqual(results.map((r) => r.dataset.name).sort(), ['cars', 'titanic', 'titanic (2)', 'weather']);
+    assert.deepEqual(results.map((r) => r.dataset.rows), [2922, 1309, 1309, 406]);
+    const jobs = await h.client.call('jobs.list', undefined);
+    assert.equal(jobs.filter((j) => j.kind === 'import' && j.state === 'done').length, 4);
+    assert.ok(h.engine.jobs.workerCount <= 2);
+  } finally {
+    await h.close();
+  }
+  assertConsistent(join(tmp.dir, 'lathe.db'));
+  tmp.remove();
+});

@@ -112,3 +112,23 @@ test('crash isolation: throw outside the job, process.exit, out of memory', asyn
 test('an unknown task name fails with NOT_IMPLEMENTED', async () => {
   await rejectsWith(jobs.start({ kind: 'other', title: 'x', task: 'no-such-task', input: null }).done, 'NOT_IMPLEMENTED');
 });
+
+test('progress is throttled in the worker (about 10 a second) and the last report is never lost', async () => {
+  const seen: string[] = [];
+  const r = jobs.start(spec({ action: 'sleep', ms: 1000, steps: 200 }), { onProgress: (p) => seen.push(p.message ?? String(p.fraction)) });
+  await r.done;
+  assert.ok(seen.length >= 5 && seen.length <= 16, `${seen.length} progress reports for 201 calls in 1 s`);
+  assert.equal(seen.at(-1), '1');
+});
+
+test('close() ends running and queued jobs as cancelled and refuses new ones', async () => {
+  const own = new JobSystem({ size: 1 });
+  const a = own.start(spec({ action: 'sleep', ms: 5000, steps: 50 }));
+  const b = own.start(spec({ action: 'sleep', ms: 5000, steps: 50 }));
+  await new Promise((res) => setTimeout(res, 100));
+  await own.close();
+  await rejectsWith(a.done, 'CANCELLED');
+  await rejectsWith(b.done, 'CANCELLED');
+  assert.equal(own.workerCount, 0);
+  assert.throws(() => own.start(spec({ action: 'echo', value: 1 })), (e: unknown) => e instanceof LatheError && e.code === 'CANCELLED');
+});

@@ -103,6 +103,8 @@ export class JobSystem {
       resolve = res;
       reject = rej;
     });
+    // A caller that starts a job and never awaits it must not crash the process with an unhandled rejection.
+    done.catch(() => {});
     const job: Job = {
       info: { id, kind: spec.kind, title: spec.title, state: 'queued', progress: { fraction: 0, phase: 'queued' }, startedAt: new Date().toISOString() },
       spec,
