@@ -77,3 +77,17 @@ test('convertColumn: BAD_KIND names the first offending data row and value', () 
   assert.throws(() => convertColumn({ storage: 'float64', values: new Float64Array([1]) }, 'date', 1), (e: { code?: string }) => e.code === 'BAD_KIND');
   assert.throws(() => convertColumn({ storage: 'float64', values: new Float64Array([3e9]) }, 'integer', 1, 'int32'), (e: { code?: string }) => e.code === 'BAD_KIND');
 });
+
+test('quickselect quartiles, distinct and histogram agree with a full sort on random columns', () => {
+  let seed = 7;
+  const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  for (let t = 0; t < 300; t++) {
+    const n = 1 + Math.floor(rnd() * 200);
+    const v = Float64Array.from({ length: n }, () => Math.floor(rnd() * (t % 3 ? 10 : 1000)) / 4);
+    const s = computeColumnStats('float', [{ storage: 'float64', values: v }]);
+    const sorted = v.slice().sort();
+    assert.deepEqual([s.stats!.q1, s.stats!.median, s.stats!.q3], [0.25, 0.5, 0.75].map((p) => quantileSorted(sorted, p)));
+    assert.equal(s.distinct, new Set(v).size);
+    assert.equal(s.histogram!.counts.reduce((a, b) => a + b, 0), n);
+  }
+});

@@ -11,7 +11,9 @@
  * storage, the sink is reset and the file read a second time with the final
  * kinds.
  */
-import { stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ColumnInfo, ColumnKind, Dialect, ImportOptions, ImportWarning, KindConflict } from '../../../src-shared/dataset.ts';
 import { LatheError } from '../../../src-shared/errors.ts';
 import type { Progress } from '../../../src-shared/jobs.ts';
@@ -406,6 +408,8 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
   const reporter = new Reporter(hooks, size);
   reporter.tick('sniff', 0, 0, 0, true);
   const hash: HashJob = hashFile(path);
+  let spillDir: string | undefined;
+  let accs: StatsAccumulator[] = [];
   try {
     if (startsWith(head, ARROW_MAGIC) || startsWith(head, ARROW_STREAM)) {
       const r = await importArrowFile(path, sink, hooks, reporter.tick.bind(reporter));
@@ -416,16 +420,16 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
     const chunkRows = Math.max(1, Math.floor(hooks?.chunkRows ?? 65536));
 
     // pass 1
+    spillDir = await mkdtemp(join(tmpdir(), 'lathe-import-'));
     let src = await openSource(path, gzip);
     let prepared: Prepared;
     let result;
     let states: ColumnState[];
-    let accs: StatsAccumulator[];
     try {
       const pre = await readPrelude(path, src, Buffer.allocUnsafe(INITIAL_BUFFER), gzip, null);
       prepared = pre.prepared;
       states = prepared.names.map((n) => new ColumnState(n));
-      accs = prepared.names.map(() => new StatsAccumulator());
+      accs = prepared.names.map(() => new StatsAccumulator(spillDir));
       const ps: PassState = { path, dialect: prepared.dialect, names: prepared.names, states, accs, sink, hooks, reporter, skipBadRows, pass: 1 };
       result = await csvPass(ps, pre, src, chunkRows);
     } finally {
@@ -437,7 +441,7 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
       if (signal?.aborted) throw cancelledError(path);
       sink.reset();
       reporter.tick('write', 0, 0, 0, true, 'second pass: rewriting chunks with the widened kinds');
-      accs = prepared.names.map(() => new StatsAccumulator());
+      accs = prepared.names.map(() => new StatsAccumulator(spillDir));
       src = await openSource(path, gzip);
       try {
         const pre = await readPrelude(path, src, Buffer.allocUnsafe(INITIAL_BUFFER), gzip, prepared);
@@ -480,6 +484,9 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
   } catch (e) {
     hash.cancel();
     throw e;
+  } finally {
+    for (const a of accs) a.dispose();
+    if (spillDir) await rm(spillDir, { recursive: true, force: true });
   }
 }
 

@@ -9,7 +9,14 @@
  * from two passes over it. String columns keep a count per distinct value,
  * exact up to DISTINCT_CAP distinct values per column (beyond that new
  * values are no longer counted and `distinct` is a lower bound).
+ *
+ * To keep the importer's memory bounded, an accumulator given a spill
+ * folder writes the values of a long column to a temporary file once it
+ * holds SPILL_AT of them, and reads them back (one column at a time) when the
+ * statistics are computed: that is the "second look" quartiles need.
  */
+import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { LatheError } from '../../../src-shared/errors.ts';
 import type { CategoryCount, ColumnKind, Histogram, NumericStats, StorageType } from '../../../src-shared/dataset.ts';
 import type { ColumnData } from '../arrow/types.ts';
@@ -18,6 +25,9 @@ import { DATE_DMY, DATE_ISO, DATE_MDY, DATE_YMD, chooseDateFormat, dateValue, sc
 export const DISTINCT_CAP = 100_000;
 export const TOP_N = 20;
 export const HISTOGRAM_BINS = 30;
+/** values held in memory per column before an accumulator with a spill folder writes them out */
+export const SPILL_AT = 131072;
+let spillSeq = 0;
 
 export interface ColumnStats {
   missing: number;
@@ -37,8 +47,62 @@ export class StatsAccumulator {
   private trues = 0;
   private falses = 0;
   private storage: StorageType | null = null;
+  private spillPath: string | null = null;
+  private spillFd = -1;
+  /** values written to the spill file (always as float64) */
+  private spilled = 0;
+
+  /** `spillDir`: a folder for a temporary file when the column is long (the importer's own). */
+  constructor(private readonly spillDir?: string) {}
 
   add(c: ColumnData): void {
+    this.addChunk(c);
+    if (this.spillDir && this.n >= SPILL_AT) this.spill();
+  }
+
+  private spill(): void {
+    if (this.spillFd < 0) {
+      this.spillPath = join(this.spillDir!, `col-${process.pid}-${spillSeq++}.f64`);
+      this.spillFd = openSync(this.spillPath, 'w+');
+    }
+    const vals = this.storage === 'int32' ? Float64Array.from(this.i32.subarray(0, this.n)) : this.f64.subarray(0, this.n);
+    writeSync(this.spillFd, new Uint8Array(vals.buffer, vals.byteOffset, this.n * 8));
+    this.spilled += this.n;
+    this.n = 0;
+  }
+
+  /** Reads the spilled values back, followed by those still in memory, as one float64 array. */
+  private unspill(): Float64Array {
+    const total = this.spilled + this.n;
+    const out = new Float64Array(total);
+    const bytes = new Uint8Array(out.buffer);
+    let off = 0;
+    const want = this.spilled * 8;
+    while (off < want) {
+      const r = readSync(this.spillFd, bytes, off, Math.min(want - off, 1 << 24), off);
+      if (r <= 0) throw new LatheError('INTERNAL', `Column statistics: the temporary file ${this.spillPath} was cut short.`);
+      off += r;
+    }
+    const tail = this.storage === 'int32' ? this.i32.subarray(0, this.n) : this.f64.subarray(0, this.n);
+    out.set(tail, this.spilled);
+    this.dispose();
+    return out;
+  }
+
+  /** Closes and deletes the spill file, if any. */
+  dispose(): void {
+    if (this.spillFd >= 0) {
+      closeSync(this.spillFd);
+      this.spillFd = -1;
+      try {
+        unlinkSync(this.spillPath!);
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  private addChunk(c: ColumnData): void {
     if (this.storage && this.storage !== c.storage && !(isNumStorage(this.storage) && isNumStorage(c.storage))) {
       throw new LatheError('INTERNAL', `Column statistics: a chunk stored as ${c.storage} after chunks stored as ${this.storage}.`);
     }
@@ -89,7 +153,11 @@ export class StatsAccumulator {
         return;
       }
       default: {
-        if (this.storage === 'int32') {
+        if (this.storage === 'int32' && this.spilled > 0) {
+          // spilled values are float64 already; keep only the memory tail in int32 → float64
+          this.f64 = Float64Array.from(this.i32.subarray(0, this.n));
+          this.i32 = new Int32Array(0);
+        } else if (this.storage === 'int32') {
           // a float chunk after int32 ones: move what we hold to float64
           this.f64 = Float64Array.from(this.i32.subarray(0, this.n));
           this.i32 = new Int32Array(0);
@@ -167,17 +235,19 @@ export class StatsAccumulator {
   }
 
   private numericResult(kind: ColumnKind): ColumnStats {
-    const n = this.n;
+    const n = this.n + this.spilled;
     if (n === 0) return { missing: this.missing, distinct: 0 };
-    const a: Float64Array | Int32Array = this.storage === 'int32' ? this.i32.slice(0, n) : this.f64.slice(0, n);
+    const a: Float64Array | Int32Array = this.spilled > 0 ? this.unspill() : this.storage === 'int32' ? this.i32.slice(0, n) : this.f64.slice(0, n);
     this.f64 = new Float64Array(0);
     this.i32 = new Int32Array(0);
-    a.sort();
-    let distinct = 1;
+    let min = Infinity;
+    let max = -Infinity;
     let sum = 0;
     for (let i = 0; i < n; i++) {
-      sum += a[i]!;
-      if (i > 0 && a[i] !== a[i - 1]) distinct++;
+      const x = a[i]!;
+      sum += x;
+      if (x < min) min = x;
+      if (x > max) max = x;
     }
     const mean = sum / n;
     let ss = 0;
@@ -186,15 +256,116 @@ export class StatsAccumulator {
       ss += d * d;
     }
     const std = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
-    const min = a[0]!;
-    const max = a[n - 1]!;
-    const stats: NumericStats = { min, max, mean, std, q1: quantileSorted(a, 0.25), median: quantileSorted(a, 0.5), q3: quantileSorted(a, 0.75) };
-    return { missing: this.missing, distinct, stats, histogram: histogramSorted(a, kind) };
+    const histogram = histogramOf(a, min, max, kind);
+    const distinct = countDistinct(a);
+    // quickselect instead of a full sort: the median first, then each quartile in its half
+    const q = quartiles(a);
+    const stats: NumericStats = { min, max, mean, std, q1: q[0], median: q[1], q3: q[2] };
+    return { missing: this.missing, distinct, stats, histogram };
   }
 }
 
 function isNumStorage(s: StorageType): boolean {
   return s === 'int32' || s === 'float64';
+}
+
+/** Exact number of distinct values up to DISTINCT_CAP (then DISTINCT_CAP: a lower bound). */
+function countDistinct(a: Float64Array | Int32Array): number {
+  const f = new Float64Array(1);
+  const w = new Int32Array(f.buffer);
+  let size = 1024;
+  let table = new Float64Array(size).fill(NaN);
+  let count = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]! === 0 ? 0 : a[i]!; // -0 and 0 are one value
+    f[0] = x;
+    let h = Math.imul(w[0]! ^ Math.imul(w[1]!, 0x9e3779b1), 0x85ebca6b);
+    h ^= h >>> 15;
+    let slot = h & (size - 1);
+    for (;;) {
+      const t = table[slot]!;
+      if (t !== t) break;
+      if (t === x) break;
+      slot = (slot + 1) & (size - 1);
+    }
+    if (table[slot] === x) continue;
+    table[slot] = x;
+    count++;
+    if (count >= DISTINCT_CAP) return DISTINCT_CAP;
+    if (count * 2 > size) {
+      const old = table;
+      size *= 2;
+      table = new Float64Array(size).fill(NaN);
+      for (let k = 0; k < old.length; k++) {
+        const y = old[k]!;
+        if (y !== y) continue;
+        f[0] = y;
+        let h2 = Math.imul(w[0]! ^ Math.imul(w[1]!, 0x9e3779b1), 0x85ebca6b);
+        h2 ^= h2 >>> 15;
+        let s2 = h2 & (size - 1);
+        while (table[s2] === table[s2]) s2 = (s2 + 1) & (size - 1);
+        table[s2] = y;
+      }
+    }
+  }
+  return count;
+}
+
+/** Puts the k-th smallest of a[lo..hi] at a[k] (and smaller ones before it). */
+function select(a: Float64Array | Int32Array, k: number, lo: number, hi: number): void {
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    // median of three as the pivot
+    let x = a[lo]!;
+    let y = a[mid]!;
+    let z = a[hi]!;
+    if (x > y) [x, y] = [y, x];
+    if (y > z) [y, z] = [z, y];
+    if (x > y) [x, y] = [y, x];
+    const pivot = y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
+function minOf(a: Float64Array | Int32Array, lo: number, hi: number): number {
+  let m = a[lo]!;
+  for (let i = lo + 1; i <= hi; i++) if (a[i]! < m) m = a[i]!;
+  return m;
+}
+
+/** q1, median, q3 with linear interpolation (pandas), reordering `a` in place. */
+function quartiles(a: Float64Array | Int32Array): [number, number, number] {
+  const n = a.length;
+  const at = (p: number, lo: number, hi: number): number => {
+    const pos = p * (n - 1);
+    const k = Math.floor(pos);
+    select(a, k, lo, hi);
+    const x = a[k]!;
+    if (pos === k || k + 1 >= n) return x;
+    const next = minOf(a, k + 1, Math.max(k + 1, hi));
+    return x + (next - x) * (pos - k);
+  };
+  const mk = Math.floor(0.5 * (n - 1));
+  const median = at(0.5, 0, n - 1);
+  // everything left of mk is ≤ a[mk], everything right is ≥ it
+  const q1 = at(0.25, 0, Math.max(0, mk));
+  const q3 = at(0.75, Math.min(n - 1, mk + 1), n - 1);
+  return [q1, median, q3];
 }
 
 /** The p-quantile of sorted values with linear interpolation (pandas / numpy default). */
@@ -208,27 +379,36 @@ export function quantileSorted(a: ArrayLike<number>, p: number): number {
   return x + (a[hi]! - x) * (pos - lo);
 }
 
-function histogramSorted(a: ArrayLike<number>, kind: ColumnKind): Histogram {
+function histogramOf(a: ArrayLike<number>, min: number, max: number, kind: ColumnKind): Histogram {
   const n = a.length;
-  const min = a[0]!;
-  const max = a[n - 1]!;
-  let edges: number[];
   if (!Number.isFinite(min) || !Number.isFinite(max)) return { edges: [], counts: [] };
+  let edges: number[];
+  let lo: number;
+  let w: number;
   if (kind === 'integer' && max - min < HISTOGRAM_BINS) {
     edges = [];
     for (let v = min; v <= max + 1; v++) edges.push(v - 0.5);
+    lo = min - 0.5;
+    w = 1;
   } else if (max === min) {
     edges = [min - 0.5, max + 0.5];
+    lo = min - 0.5;
+    w = 1;
   } else {
     edges = [];
-    const w = (max - min) / HISTOGRAM_BINS;
+    w = (max - min) / HISTOGRAM_BINS;
     for (let k = 0; k <= HISTOGRAM_BINS; k++) edges.push(k === HISTOGRAM_BINS ? max : min + k * w);
+    lo = min;
   }
   const bins = edges.length - 1;
   const counts = new Array<number>(bins).fill(0);
-  let b = 0;
   for (let i = 0; i < n; i++) {
+    let b = Math.floor((a[i]! - lo) / w);
+    if (b >= bins) b = bins - 1;
+    else if (b < 0) b = 0;
+    // floating error at an edge: follow the edges themselves
     const x = a[i]!;
+    while (b > 0 && x < edges[b]!) b--;
     while (b < bins - 1 && x >= edges[b + 1]!) b++;
     counts[b]!++;
   }
