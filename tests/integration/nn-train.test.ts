@@ -99,3 +99,34 @@ test('a worker that runs out of heap fails with OUT_OF_MEMORY and advice, not a 
     code('OUT_OF_MEMORY', /smaller batch size/),
   );
 });
+
+test('the nn.train task runs in the engine\'s job pool too (fitNetwork inside an existing worker)', async () => {
+  const { JobSystem } = await import('../../src-main/engine/jobs/pool.ts');
+  const jobs = new JobSystem({ size: 1 });
+  try {
+    const phases = new Set<string>();
+    let lastPartial: unknown;
+    const { done } = jobs.start<import('../../src-shared/ml/nn.ts').NnTrained>(
+      {
+        kind: 'train',
+        title: 'MLP on digits',
+        task: 'nn.train',
+        module: new URL('../../src-main/engine/nn/task.ts', import.meta.url).href,
+        input: { spec: presetSpec('mlp-digits'), data: { ...train, test: held }, options: { epochs: 3, batchSize: 32, seed: 2 } },
+      },
+      {
+        onProgress: (p) => {
+          phases.add(p.phase);
+          lastPartial = p.partial;
+        },
+      },
+    );
+    const r = await done;
+    assert.ok(r.evaluation!.metrics!.accuracy! > 0.85, `accuracy ${r.evaluation!.metrics!.accuracy}`);
+    assert.equal(r.history.epochs.length, 3);
+    assert.deepEqual([...phases], ['training']);
+    assert.equal((lastPartial as NnProgress).kind, 'epoch');
+  } finally {
+    await jobs.close();
+  }
+});
