@@ -5,7 +5,7 @@
  * handlers over their carrier.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EventName, Events } from '../../src-shared/contract/index.ts';
@@ -62,8 +62,17 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   mkdirSync(dataDir, { recursive: true });
   const uploadsDir = join(dataDir, 'uploads');
   mkdirSync(uploadsDir, { recursive: true });
-  // Uploads left by an earlier run can never be imported (their ids died with it).
-  for (const f of readdirSync(uploadsDir)) rmSync(join(uploadsDir, f), { force: true, recursive: true });
+  // Uploads left by an earlier run can never be imported (their ids died with it). Only old
+  // ones: a second Lathe on the same folder (the CLI beside the app) may be receiving one now.
+  const stale = Date.now() - 60 * 60_000;
+  for (const f of readdirSync(uploadsDir)) {
+    const p = join(uploadsDir, f);
+    try {
+      if (statSync(p).mtimeMs < stale) rmSync(p, { force: true, recursive: true });
+    } catch {
+      // Gone already.
+    }
+  }
 
   const store = new Store(dataDir);
   const listeners = new Set<(topic: EventName, data: unknown) => void>();

@@ -141,3 +141,16 @@ test('DatasetReader (what worker tasks use) reads one snapshot through a read-on
     reader.close();
   }
 });
+
+test('deleting a dataset removes its chunks and gives the pages back to the file system', async () => {
+  const db = h.engine.store.db;
+  const pagesBefore = db.pragma('page_count', { simple: true }) as number;
+  assert.deepEqual(await h.client.call('datasets.delete', { id: weather.id }), { deleted: true });
+  await h.engine.store.reclaimSpace();
+  assert.equal((db.prepare('SELECT count(*) AS n FROM chunks WHERE dataset_id = ?').get(weather.id) as { n: number }).n, 0);
+  assert.equal(db.pragma('freelist_count', { simple: true }), 0);
+  assert.ok((db.pragma('page_count', { simple: true }) as number) < pagesBefore);
+  await rejectsWith(h.client.call('datasets.rows', { id: weather.id, offset: 0, limit: 1 }), 'NOT_FOUND');
+  assert.deepEqual(await h.client.call('datasets.delete', { id: codes.id }), { deleted: true });
+  await rejectsWith(h.client.call('datasets.delete', { id: codes.id }), 'NOT_FOUND');
+});

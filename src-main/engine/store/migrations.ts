@@ -87,6 +87,8 @@ export function migrate(db: Database.Database, target: number = SCHEMA_VERSION, 
     const m = MIGRATIONS[v];
     if (!m) break;
     db.transaction(() => {
+      // Another process (the CLI beside the app) may have applied it while we waited for the lock.
+      if (schemaVersion(db) !== v) return;
       m.up(db);
       db.pragma(`user_version = ${v + 1}`);
     }).immediate();

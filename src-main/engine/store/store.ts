@@ -58,6 +58,7 @@ export class Store {
   readonly db: Db;
   readonly cache: ChunkCache;
   private readonly refs = new Map<string, q.ChunkRef[]>();
+  private reclaiming = false;
 
   constructor(readonly dataDir: string, opts: StoreOptions = {}) {
     mkdirSync(dataDir, { recursive: true });
@@ -99,13 +100,35 @@ export class Store {
     if (!q.findDataset(this.db, key)) throw q.notFound(key);
     const deleted = await writeTransaction(this.db, () => q.deleteDataset(this.db, key));
     this.invalidate(key);
-    // Give the freed pages back to the file system (the file was created with auto_vacuum=INCREMENTAL).
-    try {
-      this.db.pragma('incremental_vacuum');
-    } catch {
-      // Busy with another writer: the pages are reused by later imports anyway.
-    }
+    void this.reclaimSpace();
     return deleted;
+  }
+
+  /**
+   * Give freed pages back to the file system (the file uses
+   * auto_vacuum=INCREMENTAL) a few MiB at a time, yielding between steps so
+   * a big delete never freezes the event loop. Stops quietly when another
+   * connection is writing: later imports reuse the free pages anyway.
+   */
+  async reclaimSpace(pagesPerStep = 2048): Promise<void> {
+    if (this.reclaiming) return;
+    this.reclaiming = true;
+    try {
+      while (this.db.open && (this.db.pragma('freelist_count', { simple: true }) as number) > 0) {
+        const saved = this.db.pragma('busy_timeout', { simple: true }) as number;
+        this.db.pragma('busy_timeout = 0');
+        try {
+          this.db.pragma(`incremental_vacuum(${pagesPerStep})`);
+        } catch {
+          return;
+        } finally {
+          if (this.db.open) this.db.pragma(`busy_timeout = ${saved}`);
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      this.reclaiming = false;
+    }
   }
 
   /** Set a column's role; at most one target (a new target turns the old one into a feature). */

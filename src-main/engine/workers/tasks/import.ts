@@ -36,7 +36,7 @@ export function datasetNameFor(file: string): string {
   let name = basename(file.replace(/\\/g, '/'));
   name = name.replace(/\.(gz|gzip)$/i, '');
   name = name.replace(/\.(csv|tsv|txt|tab|dat|arrow|feather|ipc)$/i, '');
-  name = name.trim();
+  name = name.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, q.MAX_NAME_LENGTH).trim();
   return name || 'dataset';
 }
 
