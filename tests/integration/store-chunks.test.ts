@@ -142,6 +142,27 @@ test('DatasetReader (what worker tasks use) reads one snapshot through a read-on
   }
 });
 
+test('a late value that widens a column (second pass, sink.reset) leaves only the rewritten chunks', async () => {
+  const lines = ['id,code'];
+  for (let i = 1; i <= 2600; i++) lines.push(`${i},${i === 2501 ? 'x7' : i % 40}`);
+  writeFileSync(join(tmp.dir, 'late.csv'), lines.join('\n') + '\n');
+  const r = await h.client.call('datasets.importPath', { path: join(tmp.dir, 'late.csv') });
+  const col = r.dataset.columns.find((c) => c.name === 'code')!;
+  assert.equal(col.storage, 'string');
+  assert.equal(r.dataset.conflicts[0]?.column, 'code');
+  const chunks = h.engine.store.db
+    .prepare('SELECT chunk_index AS i, row_start AS s, row_count AS n FROM chunks WHERE dataset_id = ? ORDER BY chunk_index')
+    .all(r.dataset.id);
+  assert.deepEqual(chunks, [
+    { i: 0, s: 0, n: 1000 },
+    { i: 1, s: 1000, n: 1000 },
+    { i: 2, s: 2000, n: 600 },
+  ]);
+  const b = decodeBatch((await h.client.call('datasets.rows', { id: r.dataset.id, offset: 0, limit: 2600, columns: ['code'] })).ipc);
+  for (let i = 0; i < 2600; i++) assertCell(b.columns[0]!, i, i === 2500 ? 'x7' : String((i + 1) % 40), `code ${i + 1}`);
+  await h.client.call('datasets.delete', { id: r.dataset.id });
+});
+
 test('deleting a dataset removes its chunks and gives the pages back to the file system', async () => {
   const db = h.engine.store.db;
   const pagesBefore = db.pragma('page_count', { simple: true }) as number;

@@ -58,7 +58,7 @@ export class Store {
   readonly db: Db;
   readonly cache: ChunkCache;
   private readonly refs = new Map<string, q.ChunkRef[]>();
-  private reclaiming = false;
+  private reclaiming: Promise<void> = Promise.resolve();
 
   constructor(readonly dataDir: string, opts: StoreOptions = {}) {
     mkdirSync(dataDir, { recursive: true });
@@ -110,24 +110,24 @@ export class Store {
    * a big delete never freezes the event loop. Stops quietly when another
    * connection is writing: later imports reuse the free pages anyway.
    */
-  async reclaimSpace(pagesPerStep = 2048): Promise<void> {
-    if (this.reclaiming) return;
-    this.reclaiming = true;
-    try {
-      while (this.db.open && (this.db.pragma('freelist_count', { simple: true }) as number) > 0) {
-        const saved = this.db.pragma('busy_timeout', { simple: true }) as number;
-        this.db.pragma('busy_timeout = 0');
-        try {
-          this.db.pragma(`incremental_vacuum(${pagesPerStep})`);
-        } catch {
-          return;
-        } finally {
-          if (this.db.open) this.db.pragma(`busy_timeout = ${saved}`);
-        }
-        await new Promise((r) => setImmediate(r));
+  reclaimSpace(pagesPerStep = 2048): Promise<void> {
+    // One pass at a time; a call during a pass runs after it (and finds what is left).
+    this.reclaiming = this.reclaiming.then(() => this.vacuumSteps(pagesPerStep));
+    return this.reclaiming;
+  }
+
+  private async vacuumSteps(pagesPerStep: number): Promise<void> {
+    while (this.db.open && (this.db.pragma('freelist_count', { simple: true }) as number) > 0) {
+      const saved = this.db.pragma('busy_timeout', { simple: true }) as number;
+      this.db.pragma('busy_timeout = 0');
+      try {
+        this.db.pragma(`incremental_vacuum(${pagesPerStep})`);
+      } catch {
+        return;
+      } finally {
+        if (this.db.open) this.db.pragma(`busy_timeout = ${saved}`);
       }
-    } finally {
-      this.reclaiming = false;
+      await new Promise((r) => setImmediate(r));
     }
   }
 
