@@ -22,7 +22,7 @@ import type { Batch, ColumnData } from '../arrow/types.ts';
 import { hashFile } from './hash.ts';
 import type { HashJob } from './hash.ts';
 import { ColumnState, buildColumn, trackConflict } from './infer.ts';
-import type { ChunkContext } from './infer.ts';
+import type { ArrayPool, ChunkContext } from './infer.ts';
 import { importArrowFile } from './arrow-import.ts';
 import { SNIFF_BYTES, decodeCp1252, decoderFor, sniff } from './sniff.ts';
 import { openSource } from './source.ts';
@@ -329,9 +329,10 @@ async function csvPass(ps: PassState, prelude: { len: number; eof: boolean; data
   const message = ps.pass === 2 ? 'second pass: rewriting chunks with the widened kinds' : undefined;
   const signal = hooks?.signal;
 
+  const pool: ArrayPool[] = names.map(() => ({}));
   const emit = (): void => {
     const n = tok.nrec;
-    const ctx: ChunkContext = { buf, tok, n, dec, str };
+    const ctx: ChunkContext = { buf, tok, n, dec, str, pool };
     const columns: ColumnData[] = new Array(ncols);
     for (let j = 0; j < ncols; j++) {
       const st = states[j]!;

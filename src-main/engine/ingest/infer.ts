@@ -108,6 +108,39 @@ export interface ChunkContext {
   dec: number;
   /** decodes buf[s, e) to a string in the file's encoding */
   str: (b: Uint8Array, s: number, e: number) => string;
+  /**
+   * Reusable output arrays per column (the importer encodes and copies each
+   * chunk before building the next, so the arrays can be recycled and the
+   * garbage per chunk stays small). Absent: fresh arrays.
+   */
+  pool?: ArrayPool[];
+}
+
+export interface ArrayPool {
+  f64?: Float64Array;
+  i32?: Int32Array;
+  u8?: Uint8Array;
+}
+
+function f64Of(ctx: ChunkContext, j: number): Float64Array {
+  const p = ctx.pool?.[j];
+  if (!p) return new Float64Array(ctx.n);
+  if (!p.f64 || p.f64.length < ctx.n) p.f64 = new Float64Array(ctx.tok.capacity);
+  return p.f64.subarray(0, ctx.n);
+}
+
+function i32Of(ctx: ChunkContext, j: number): Int32Array {
+  const p = ctx.pool?.[j];
+  if (!p) return new Int32Array(ctx.n);
+  if (!p.i32 || p.i32.length < ctx.n) p.i32 = new Int32Array(ctx.tok.capacity);
+  return p.i32.subarray(0, ctx.n).fill(0);
+}
+
+function u8Of(ctx: ChunkContext, j: number): Uint8Array {
+  const p = ctx.pool?.[j];
+  if (!p) return new Uint8Array(ctx.n);
+  if (!p.u8 || p.u8.length < ctx.n) p.u8 = new Uint8Array(ctx.tok.capacity);
+  return p.u8.subarray(0, ctx.n).fill(0);
 }
 
 function fieldBytes(ctx: ChunkContext, idx: number): [Uint8Array, number, number] {
@@ -148,7 +181,7 @@ function tryBuild(ctx: ChunkContext, j: number, st: ColumnState): ColumnData | n
     }
     case K_INT: {
       if (st.wide) {
-        const out = new Float64Array(n);
+        const out = f64Of(ctx, j);
         for (let i = 0; i < n; i++) {
           const idx = i * ncols + j;
           let b = buf;
@@ -171,7 +204,7 @@ function tryBuild(ctx: ChunkContext, j: number, st: ColumnState): ColumnData | n
         }
         return nulls ? { storage: 'float64', values: out, nulls } : { storage: 'float64', values: out };
       }
-      const out = new Int32Array(n);
+      const out = i32Of(ctx, j);
       for (let i = 0; i < n; i++) {
         const idx = i * ncols + j;
         let b = buf;
@@ -198,7 +231,7 @@ function tryBuild(ctx: ChunkContext, j: number, st: ColumnState): ColumnData | n
       return nulls ? { storage: 'int32', values: out, nulls } : { storage: 'int32', values: out };
     }
     case K_FLOAT: {
-      const out = new Float64Array(n);
+      const out = f64Of(ctx, j);
       for (let i = 0; i < n; i++) {
         const idx = i * ncols + j;
         let b = buf;
@@ -222,7 +255,7 @@ function tryBuild(ctx: ChunkContext, j: number, st: ColumnState): ColumnData | n
       return nulls ? { storage: 'float64', values: out, nulls } : { storage: 'float64', values: out };
     }
     case K_BOOL: {
-      const out = new Uint8Array(n);
+      const out = u8Of(ctx, j);
       for (let i = 0; i < n; i++) {
         const [b, s, e] = fieldBytes(ctx, i * ncols + j);
         const v = scanBool(b, s, e);
@@ -241,7 +274,7 @@ function tryBuild(ctx: ChunkContext, j: number, st: ColumnState): ColumnData | n
       return nulls ? { storage: 'bool', values: out, nulls } : { storage: 'bool', values: out };
     }
     case K_DATE: {
-      const out = new Float64Array(n);
+      const out = f64Of(ctx, j);
       const fmt = chooseDateFormat(st.dmask);
       for (let i = 0; i < n; i++) {
         const [b, s, e] = fieldBytes(ctx, i * ncols + j);
@@ -270,7 +303,7 @@ function tryBuild(ctx: ChunkContext, j: number, st: ColumnState): ColumnData | n
       return nulls ? { storage: 'timestamp', values: out, nulls } : { storage: 'timestamp', values: out };
     }
     default: {
-      const codes = new Int32Array(n);
+      const codes = i32Of(ctx, j);
       const dict = new ByteDictionary(ctx.str);
       for (let i = 0; i < n; i++) {
         const idx = i * ncols + j;

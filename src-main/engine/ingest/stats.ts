@@ -257,7 +257,7 @@ export class StatsAccumulator {
     }
     const std = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
     const histogram = histogramOf(a, min, max, kind);
-    const distinct = countDistinct(a);
+    const distinct = countDistinct(a, min, max);
     // quickselect instead of a full sort: the median first, then each quartile in its half
     const q = quartiles(a);
     const stats: NumericStats = { min, max, mean, std, q1: q[0], median: q[1], q3: q[2] };
@@ -269,8 +269,43 @@ function isNumStorage(s: StorageType): boolean {
   return s === 'int32' || s === 'float64';
 }
 
-/** Exact number of distinct values up to DISTINCT_CAP (then DISTINCT_CAP: a lower bound). */
-function countDistinct(a: Float64Array | Int32Array): number {
+function mix(lo: number, hi: number): number {
+  // murmur3's finaliser over both words of the double
+  let h = lo ^ Math.imul(hi, 0x9e3779b1);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * Exact number of distinct values up to DISTINCT_CAP (then DISTINCT_CAP: a
+ * lower bound). Whole numbers in a modest range use a bitmap, others a hash
+ * set of the values.
+ */
+function countDistinct(a: Float64Array | Int32Array, min: number, max: number): number {
+  if (Number.isInteger(min) && Number.isInteger(max) && max - min < 1 << 24) {
+    let whole = true;
+    for (let i = 0; i < a.length; i++) {
+      if (!Number.isInteger(a[i]!)) {
+        whole = false;
+        break;
+      }
+    }
+    if (whole) {
+      const seen = new Uint8Array(max - min + 1);
+      let count = 0;
+      for (let i = 0; i < a.length; i++) {
+        const k = a[i]! - min;
+        if (seen[k] === 0) {
+          seen[k] = 1;
+          count++;
+        }
+      }
+      return Math.min(count, DISTINCT_CAP);
+    }
+  }
   const f = new Float64Array(1);
   const w = new Int32Array(f.buffer);
   let size = 1024;
@@ -279,13 +314,10 @@ function countDistinct(a: Float64Array | Int32Array): number {
   for (let i = 0; i < a.length; i++) {
     const x = a[i]! === 0 ? 0 : a[i]!; // -0 and 0 are one value
     f[0] = x;
-    let h = Math.imul(w[0]! ^ Math.imul(w[1]!, 0x9e3779b1), 0x85ebca6b);
-    h ^= h >>> 15;
-    let slot = h & (size - 1);
+    let slot = mix(w[0]!, w[1]!) & (size - 1);
     for (;;) {
       const t = table[slot]!;
-      if (t !== t) break;
-      if (t === x) break;
+      if (t !== t || t === x) break;
       slot = (slot + 1) & (size - 1);
     }
     if (table[slot] === x) continue;
@@ -300,9 +332,7 @@ function countDistinct(a: Float64Array | Int32Array): number {
         const y = old[k]!;
         if (y !== y) continue;
         f[0] = y;
-        let h2 = Math.imul(w[0]! ^ Math.imul(w[1]!, 0x9e3779b1), 0x85ebca6b);
-        h2 ^= h2 >>> 15;
-        let s2 = h2 & (size - 1);
+        let s2 = mix(w[0]!, w[1]!) & (size - 1);
         while (table[s2] === table[s2]) s2 = (s2 + 1) & (size - 1);
         table[s2] = y;
       }
