@@ -17,7 +17,7 @@ describe('KNeighbors parity with scikit-learn', () => {
   const dia = loadXY('diabetes.csv', 'target');
   const ds = fixedSplit(dia.X.rows, 0.25, 11);
   const reg = { Xtr: takeRows(dia.X, ds.train), ytr: take(dia.yNum, ds.train), Xte: takeRows(dia.X, ds.test) };
-  const ref = sklearn<{ cls: { pred: number[][]; proba: number[][] }[]; reg: number[][] }>(
+  const ref = sklearn<{ cls: { pred: number[][]; proba: number[] }[]; reg: number[][] }>(
     `
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 out = {'cls': [], 'reg': []}
