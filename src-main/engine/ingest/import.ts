@@ -27,7 +27,7 @@ import { importArrowFile } from './arrow-import.ts';
 import { SNIFF_BYTES, decodeCp1252, decoderFor, sniff } from './sniff.ts';
 import { openSource } from './source.ts';
 import type { ByteSource } from './source.ts';
-import { StatsAccumulator } from './stats.ts';
+import { StatsAccumulator, releaseStatsScratch } from './stats.ts';
 import { Tokenizer, splitRecords } from './tokenizer.ts';
 import { K_EMPTY, K_STRING } from './values.ts';
 
@@ -487,6 +487,7 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
     throw e;
   } finally {
     for (const a of accs) a.dispose();
+    releaseStatsScratch();
     if (spillDir) await rm(spillDir, { recursive: true, force: true });
   }
 }

@@ -26,8 +26,14 @@ export const DISTINCT_CAP = 100_000;
 export const TOP_N = 20;
 export const HISTOGRAM_BINS = 30;
 /** values held in memory per column before an accumulator with a spill folder writes them out */
-export const SPILL_AT = 131072;
+export const SPILL_AT = 65536;
 let spillSeq = 0;
+let scratch: Float64Array | null = null;
+
+/** Drops the scratch array spilled columns are read back into (the importer calls it when done). */
+export function releaseStatsScratch(): void {
+  scratch = null;
+}
 
 export interface ColumnStats {
   missing: number;
@@ -74,7 +80,10 @@ export class StatsAccumulator {
   /** Reads the spilled values back, followed by those still in memory, as one float64 array. */
   private unspill(): Float64Array {
     const total = this.spilled + this.n;
-    const out = new Float64Array(total);
+    // one scratch array serves every column in turn (result() is synchronous),
+    // so reading columns back does not pile up garbage
+    if (!scratch || scratch.length < total) scratch = new Float64Array(total);
+    const out = scratch.subarray(0, total);
     const bytes = new Uint8Array(out.buffer);
     let off = 0;
     const want = this.spilled * 8;
