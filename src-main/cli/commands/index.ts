@@ -1,0 +1,12 @@
+/**
+ * The command table. Add a command by writing commands/<name>.ts that exports
+ * a Command and listing it here; main.ts does the parsing, help and errors.
+ */
+import type { Command } from '../command.ts';
+import { importCommand } from './import.ts';
+import { datasetsCommand } from './datasets.ts';
+import { describeCommand } from './describe.ts';
+import { rmCommand } from './rm.ts';
+import { serveCommand } from './serve.ts';
+
+export const COMMANDS: Command[] = [importCommand, datasetsCommand, describeCommand, rmCommand, serveCommand];
