@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   MODEL_CHECKSUM: 'The model file was changed or cut short after it was written.',
   MODEL_VERSION: 'The model file was written by a newer Lathe.',
   FEATURES_MISSING: 'The data lacks features the model needs.',
+  // teaching sessions
+  BAD_SESSION_FILE: 'The teaching session file is not a valid Lathe session.',
   // jobs and carriers
   CANCELLED: 'The work was cancelled.',
   WORKER_CRASHED: 'The worker running the job stopped unexpectedly.',
