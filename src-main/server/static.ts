@@ -5,8 +5,11 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { extname, join, relative, resolve, sep, isAbsolute } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
+const FALLBACK_ICON = fileURLToPath(new URL('../../resources/icon.png', import.meta.url));
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -94,6 +97,11 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
       sendText(res, 503, `The renderer is not built: ${file} is missing. Run "npx electron-vite build" (or "npm start", which builds it).`);
       return;
     }
+  }
+  // Browsers ask for /favicon.ico whatever the page says: answer with the app icon.
+  if (size === null && pathname === '/favicon.ico') {
+    file = FALLBACK_ICON;
+    size = await isFile(file);
   }
   if (size === null) {
     sendText(res, 404, `Not found: ${pathname}`);

@@ -188,6 +188,9 @@ test('app routes fall back to index.html; missing assets are 404', async () => {
   assert.equal(missing.status, 404);
   const api = await http('/api/nothing', { headers: auth() });
   assert.equal(api.status, 404);
+  const icon = await http('/favicon.ico', { headers: auth() });
+  assert.equal(icon.status, 200);
+  assert.equal(icon.headers['content-type'], 'image/png');
 });
 
 test('no directory traversal, however it is spelled', async () => {
