@@ -5,7 +5,9 @@
  */
 import { LatheError } from '../../src-shared/errors.ts';
 import { openBrowser } from './open-browser.ts';
-import { startServer } from './server.ts';
+import { DEFAULT_STATIC_DIR, startServer } from './server.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface BrowserModeOptions {
   dataDir: string;
@@ -44,6 +46,8 @@ export async function runBrowserMode(opts: BrowserModeOptions): Promise<void> {
   const where = `serving Lathe at ${server.url} — ${opened ? 'opening it in your browser' : 'open it in a browser'}`;
   opts.log(opts.reason ? `${opts.reason}; ${where}` : `Lathe: ${where}`);
   opts.log(`Data folder: ${opts.dataDir}. Press Ctrl+C to stop.`);
+  const index = join(opts.staticDir ?? DEFAULT_STATIC_DIR, 'index.html');
+  if (!existsSync(index)) opts.log(`Warning: the renderer is not built (${index} is missing): run "npx electron-vite build", or use "npm start", which builds it.`);
   await new Promise<void>((resolve) => {
     if (opts.signal.aborted) resolve();
     else opts.signal.addEventListener('abort', () => resolve(), { once: true });
