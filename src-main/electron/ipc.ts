@@ -30,9 +30,10 @@ export function ipcTransport(ipcMain: IpcMain, win: BrowserWindow, rendererUrl: 
 
   const listener = (event: IpcMainEvent, msg: unknown): void => {
     // Messages from other windows belong to their own transports.
-    if (event.sender !== contents) return;
+    if (contents.isDestroyed() || event.sender.id !== contents.id) return;
+    // Only the top frame showing our renderer file: never a subframe, never another page.
     const frame = event.senderFrame;
-    if (!frame || frame !== contents.mainFrame || !isRendererUrl(frame.url, rendererUrl)) return;
+    if (!frame || frame.parent !== null || !isRendererUrl(frame.url, rendererUrl)) return;
     if (!isRpcMessage(msg)) {
       const id = msg && typeof msg === 'object' ? (msg as { id?: unknown }).id : undefined;
       if (typeof id === 'number' && Number.isSafeInteger(id)) {
