@@ -5,12 +5,16 @@
  */
 import type { AppEvents, AppMethods } from './app.ts';
 import type { DatasetEvents, DatasetMethods } from './datasets.ts';
+import type { ExploreEvents, ExploreMethods } from './explore.ts';
+import type { MlEvents, MlMethods } from './ml.ts';
 
 export type * from './app.ts';
 export type * from './datasets.ts';
+export type * from './explore.ts';
+export type * from './ml.ts';
 
-export interface Methods extends AppMethods, DatasetMethods {}
-export interface Events extends AppEvents, DatasetEvents {}
+export interface Methods extends AppMethods, DatasetMethods, MlMethods, ExploreMethods {}
+export interface Events extends AppEvents, DatasetEvents, MlEvents, ExploreEvents {}
 
 export type MethodName = keyof Methods;
 export type ParamsOf<M extends MethodName> = Methods[M]['params'];
@@ -31,6 +35,19 @@ export const METHOD_NAMES = [
   'datasets.histogram',
   'datasets.importPath',
   'datasets.importUpload',
+  'ml.compare',
+  'ml.boundary',
+  'ml.train',
+  'ml.correlate',
+  'ml.runs',
+  'ml.run',
+  'models.list',
+  'models.get',
+  'models.rename',
+  'models.delete',
+  'explore.columns',
+  'explore.projections',
+  'explore.elbow',
 ] as const satisfies readonly MethodName[];
 
 /** Compile-time check that METHOD_NAMES lists every method. */

@@ -4,12 +4,15 @@
  */
 import type { WireError } from '../errors.ts';
 import type { AlgoName, Task } from '../ml/catalog.ts';
+import type { Protocol } from '../ml/metrics.ts';
 import type { Params } from '../ml/params.ts';
 
-/** How learners are evaluated. The same split or folds serve every learner. */
-export type Protocol =
-  | { kind: 'holdout'; testSize: number; seed: number; stratify?: boolean }
-  | { kind: 'cv'; folds: number; repeats?: number; seed: number };
+/**
+ * How learners are evaluated (hold-out with a test fraction, or k-fold CV,
+ * optionally repeated; stratified for classification unless stratify is
+ * false). The same split or folds serve every learner.
+ */
+export type { Protocol };
 
 export interface LearnerSpec {
   algo: AlgoName;
@@ -98,6 +101,10 @@ export interface CompareResult {
   /** Rows left out because the target (or a feature, where the learner cannot impute) was missing. */
   droppedRows: number;
   createdAt: string;
+  /** How the task was decided ("integer target with 3 distinct values → classification"). */
+  taskReason?: string;
+  /** Notes on the run as a whole (e.g. no t-tests for a single hold-out split). */
+  warnings?: string[];
 }
 
 export interface BoundaryRequest {
@@ -186,6 +193,8 @@ export interface CorrelationResult {
   measures: string[][];
   /** A suggested order of columns (hierarchical clustering on 1 − |r|). */
   order: number[];
+  /** Columns left out (text). */
+  skipped?: string[];
 }
 
 export interface RunSummary {

@@ -6,6 +6,9 @@ import type { Handlers } from '../../../src-shared/rpc/core.ts';
 import { appHandlers } from './app.ts';
 import type { ServiceDeps } from './context.ts';
 import { datasetHandlers } from './datasets.ts';
+import { exploreHandlers } from './explore.ts';
+import { mlHandlers } from './ml.ts';
+import { modelHandlers } from './models.ts';
 
 export type { ServiceDeps } from './context.ts';
 
@@ -13,5 +16,8 @@ export function createHandlers(deps: ServiceDeps): Handlers {
   return {
     ...appHandlers(deps),
     ...datasetHandlers(deps),
+    ...mlHandlers(deps),
+    ...modelHandlers(deps),
+    ...exploreHandlers(deps),
   };
 }

@@ -61,6 +61,50 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    name: 'comparison runs and the model library',
+    up(db) {
+      // Both outlive the dataset they came from (no foreign key): a run or a
+      // model still reads back, with the dataset's name, after it is deleted.
+      db.exec(`
+        CREATE TABLE runs (
+          id           TEXT PRIMARY KEY,
+          dataset_id   TEXT NOT NULL,
+          dataset_name TEXT NOT NULL,
+          target       TEXT NOT NULL,
+          task         TEXT NOT NULL,
+          learners     TEXT NOT NULL,
+          best         TEXT,
+          created_at   TEXT NOT NULL,
+          result       BLOB NOT NULL
+        );
+        CREATE INDEX runs_created ON runs(created_at);
+        CREATE TABLE models (
+          id             TEXT PRIMARY KEY,
+          name           TEXT NOT NULL COLLATE NOCASE,
+          description    TEXT,
+          algo           TEXT NOT NULL,
+          task           TEXT NOT NULL,
+          params         TEXT NOT NULL,
+          dataset_id     TEXT NOT NULL,
+          dataset_name   TEXT NOT NULL,
+          dataset_sha256 TEXT NOT NULL,
+          dataset_schema TEXT NOT NULL,
+          target         TEXT,
+          features       TEXT NOT NULL,
+          classes        TEXT NOT NULL,
+          metrics        TEXT NOT NULL,
+          backend        TEXT NOT NULL,
+          pipeline       TEXT NOT NULL,
+          estimator      TEXT NOT NULL,
+          lathe_version  TEXT NOT NULL,
+          created_at     TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX models_name ON models(name);
+        CREATE INDEX models_created ON models(created_at);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -12,6 +12,12 @@ export type TaskLoader = () => Promise<TaskModule>;
 export const TASKS: Record<string, TaskLoader> = {
   import: () => import('./tasks/import.ts'),
   'set-kind': () => import('./tasks/set-kind.ts'),
+  compare: () => import('./tasks/compare.ts'),
+  train: () => import('./tasks/train.ts'),
+  boundary: () => import('./tasks/boundary.ts'),
+  correlate: () => import('./tasks/correlate.ts'),
+  projections: () => import('./tasks/projections.ts'),
+  elbow: () => import('./tasks/elbow.ts'),
 };
 
 /** Add a task to this thread's registry (call it from a module the worker loads). */
