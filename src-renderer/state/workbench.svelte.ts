@@ -1,10 +1,15 @@
 /** The app's state, one object: the connection and the services built on it. */
 import type { AppInfo } from '../../src-shared/contract/index.ts';
+import { Compare } from './compare.svelte.ts';
 import { Connection } from './connection.svelte.ts';
 import { Datasets } from './datasets.svelte.ts';
 import { Importer } from './importer.svelte.ts';
 import { Jobs } from './jobs.svelte.ts';
+import { Models } from './models.svelte.ts';
 import { Notices } from './notices.svelte.ts';
+
+/** The centre of the window: the data grid, the comparison board, the model library. */
+export type View = 'data' | 'compare' | 'models';
 
 export class Workbench {
   readonly conn = new Connection();
@@ -12,7 +17,17 @@ export class Workbench {
   readonly jobs = new Jobs(this.conn, this.notices);
   readonly datasets = new Datasets(this.conn, this.notices);
   readonly importer = new Importer(this.conn, this.datasets, this.notices);
+  readonly models = new Models(this.conn, this.notices);
+  readonly compare = new Compare(this.conn, this.notices, this.models);
   info = $state.raw<AppInfo | null>(null);
+  view = $state<View>('data');
+
+  /** Switch the centre view; the board and the library load their lists when first shown. */
+  setView(v: View): void {
+    this.view = v;
+    if (v === 'compare') void this.compare.refreshRuns();
+    if (v === 'models') void this.models.refresh();
+  }
 
   start(): void {
     this.conn.onOpen(() => void this.load());

@@ -3,14 +3,21 @@
  * Only the pieces Lathe draws are registered, to keep the bundle small.
  */
 import { init, use, type EChartsCoreOption } from 'echarts/core';
-import { BarChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent } from 'echarts/components';
+import { BarChart, CustomChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { Attachment } from 'svelte/attachments';
 
-use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
+use([BarChart, ScatterChart, LineChart, HeatmapChart, CustomChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
-export function echart(getOption: () => EChartsCoreOption): Attachment<HTMLElement> {
+/** What a click on a data item tells (series index, data index, the item's value). */
+export interface ChartClick {
+  seriesIndex: number;
+  dataIndex: number;
+  value: unknown;
+}
+
+export function echart(getOption: () => EChartsCoreOption, events: { onclick?: (e: ChartClick) => void } = {}): Attachment<HTMLElement> {
   return (node) => {
     const chart = init(node, undefined, { renderer: 'canvas' });
     // The option is read inside an effect so that a new option updates the
@@ -18,6 +25,8 @@ export function echart(getOption: () => EChartsCoreOption): Attachment<HTMLEleme
     $effect(() => {
       chart.setOption(getOption(), { notMerge: true });
     });
+    const onclick = events.onclick;
+    if (onclick) chart.on('click', (p) => onclick({ seriesIndex: p.seriesIndex ?? 0, dataIndex: p.dataIndex, value: p.value }));
     const ro = new ResizeObserver(() => chart.resize());
     ro.observe(node);
     return () => {
