@@ -29,7 +29,6 @@ import {
   type GrowConfig,
   type PackedTrees,
   type SplitSearch,
-  type TreeArrays,
 } from './tree-core.ts';
 
 /** Growth settings from validated params (shared by tree, forest, boosting). */
@@ -91,7 +90,9 @@ abstract class BaseTree {
   readonly algo = 'tree';
   readonly params: Params;
   protected tree: PackedTrees | null = null;
-  protected nodes: TreeArrays | null = null;
+  /** Weighted samples and impurity per node (for inspection; kept in the state). */
+  nodeWeight: Float64Array | null = null;
+  nodeImpurity: Float64Array | null = null;
   nFeaturesIn = 0;
   /** Which split search the fit used. */
   splitSearch: SplitSearch = 'exact';
@@ -132,7 +133,8 @@ abstract class BaseTree {
 
   protected grow(X: Matrix, y: Int32Array | Float64Array, criterion: Criterion, nClasses: number, opts: FitOptions): void {
     this.tree = null;
-    this.nodes = null;
+    this.nodeWeight = null;
+    this.nodeImpurity = null;
     checkAborted(opts.signal, this.owner);
     const search = chooseSearch(this.params.split_search, X.rows);
     const prep = prepare(X.data, X.rows, X.cols, search, this.params.max_bins as number);
@@ -140,7 +142,8 @@ abstract class BaseTree {
     const cfg = growConfig(this.params, criterion, nClasses, X.cols);
     const signal = opts.signal;
     const t = growTree(prep, y, null, cfg, new Random(seedOf(this.params)), search, undefined, signal ? () => signal.aborted : undefined);
-    this.nodes = t;
+    this.nodeWeight = t.weight;
+    this.nodeImpurity = t.impurity;
     this.tree = packTrees([t], t.nOut);
     this.nFeaturesIn = X.cols;
     this.splitSearch = search;
@@ -165,9 +168,9 @@ abstract class BaseTree {
       splitSearch: this.splitSearch,
       featureImportances: Float64Array.from(this.featureImportances_),
     };
-    if (this.nodes) {
-      st.nodeWeight = Float64Array.from(this.nodes.weight);
-      st.nodeImpurity = Float64Array.from(this.nodes.impurity);
+    if (this.nodeWeight && this.nodeImpurity) {
+      st.nodeWeight = Float64Array.from(this.nodeWeight);
+      st.nodeImpurity = Float64Array.from(this.nodeImpurity);
     }
     return st;
   }
@@ -177,6 +180,12 @@ abstract class BaseTree {
     this.tree = packedFromState(st, this.owner, this.nFeaturesIn);
     this.splitSearch = st.splitSearch === 'hist' ? 'hist' : 'exact';
     this.featureImportances_ = stateArray(st, 'featureImportances', 'Float64Array', this.owner);
+    const nodes = this.tree.offsets[1]!;
+    const w = st.nodeWeight;
+    const imp = st.nodeImpurity;
+    const ok = (a: unknown): a is Float64Array => a instanceof Float64Array && a.length === nodes;
+    this.nodeWeight = ok(w) ? w : null;
+    this.nodeImpurity = ok(imp) ? imp : null;
   }
 }
 
