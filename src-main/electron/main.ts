@@ -152,7 +152,15 @@ async function start(): Promise<void> {
   try {
     engine = await loadEngine();
   } catch (e) {
-    dialog.showErrorBox('Lathe could not start', toWireError(e).message);
+    let message = toWireError(e).message;
+    // npm installs better-sqlite3 built for Node; Electron needs it built for its own ABI.
+    if (/NODE_MODULE_VERSION|compiled against a different Node\.js version/.test(message)) {
+      message +=
+        '\n\nbetter-sqlite3 is built for Node, not for Electron. Rebuild it for Electron with ' +
+        '"npx @electron/rebuild -o better-sqlite3" (or "npx electron-builder install-app-deps"), ' +
+        'or use browser mode: "npm start -- --serve".';
+    }
+    dialog.showErrorBox('Lathe could not start', message);
     app.exit(1);
     return;
   }
