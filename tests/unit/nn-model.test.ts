@@ -138,12 +138,16 @@ test('no tensor leak across 100 fits of a tiny net (and a cancelled and a failed
   const spec: NnSpec = { task: 'classification', layers: [{ type: 'dense', units: 4, dropout: 0.1 }], scaling: { kind: 'standardize' } };
   await fitNetwork(spec, data, { epochs: 1, batchSize: 16, validationSplit: 0.25 }); // warm-up
   const before = tf.memory().numTensors;
-  for (let i = 0; i < 100; i++) await fitNetwork(spec, data, { epochs: 1, batchSize: 16, seed: i, validationSplit: 0.25, patience: 1 });
+  const optimizers = ['adam', 'sgd', 'rmsprop'] as const; // sgd has momentum 0.9 by default
+  for (let i = 0; i < 100; i++) await fitNetwork(spec, data, { epochs: 1, batchSize: 16, seed: i, validationSplit: 0.25, patience: 1, optimizer: optimizers[i % 3]! });
+  // A fit cancelled mid-way and one that fails mid-way free their tensors too.
   const ac = new AbortController();
-  ac.abort();
-  const slow = fitNetwork(spec, data, { epochs: 5 }, { onProgress: () => ac.abort() });
-  await slow.catch(() => {});
-  await assert.rejects(fitNetwork(spec, data, { epochs: 5 }, { signal: ac.signal }), code('CANCELLED'));
+  await assert.rejects(fitNetwork(spec, data, { epochs: 5, batchSize: 8 }, { signal: ac.signal, progressEveryMs: 0, onProgress: () => ac.abort() }), code('CANCELLED'));
+  const huge = { X: { ...data.X, data: Float64Array.from(data.X.data, (v) => v * 1e4) }, y: Float64Array.from(data.y) };
+  await assert.rejects(
+    fitNetwork({ task: 'regression', layers: [{ type: 'dense', units: 8 }], scaling: { kind: 'none' } }, huge, { optimizer: 'sgd', learningRate: 10, epochs: 20 }),
+    code('NOT_CONVERGED'),
+  );
   assert.equal(tf.memory().numTensors, before);
 });
 

@@ -89,6 +89,17 @@ function makeOptimizer(o: NnTrainOptions): tf.Optimizer {
   }
 }
 
+/**
+ * tfjs 4.22's MomentumOptimizer.dispose frees its momentum scalar but not the
+ * learning-rate scalar it inherits from SGD (one tensor per fit): free it too.
+ */
+function disposeOptimizer(o: tf.Optimizer | null): void {
+  if (!o) return;
+  o.dispose();
+  const c = (o as unknown as { c?: tf.Tensor }).c;
+  if (c && !c.isDisposed) c.dispose();
+}
+
 /** Targets of rows `index` as the network wants them: one-hot, or standardised values. */
 function targetBatch(spec: NnSpec, y: NnFitData['y'], index: ArrayLike<number>, from: number, to: number): Float32Array {
   const n = to - from;
@@ -233,7 +244,7 @@ export async function fitNetwork(spec: NnSpec, data: NnFitData, options: Partial
       if (classification) log.accuracy = accSum / nTrain;
       if (xVal && yVal) {
         const vals = tf.tidy(() => {
-          const r = model!.evaluate(xVal!, yVal!, { batchSize: 512 });
+          const r = model!.evaluate(xVal!, yVal!, { batchSize: 256 });
           return (Array.isArray(r) ? r : [r]).map((t) => t.dataSync()[0]!);
         });
         log.valLoss = vals[0]!;
@@ -281,7 +292,7 @@ export async function fitNetwork(spec: NnSpec, data: NnFitData, options: Partial
     xVal?.dispose();
     yVal?.dispose();
     model?.dispose();
-    optimizer?.dispose();
+    disposeOptimizer(optimizer);
   }
 }
 

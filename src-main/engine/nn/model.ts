@@ -202,7 +202,7 @@ export interface NnPredictions {
 }
 
 /** Predict raw (unscaled) rows: applies the spec's scaling, then the network, in chunks. */
-export function predictNetwork(model: tf.LayersModel, spec: NnSpec, X: NnMatrix, chunk = 1024): NnPredictions {
+export function predictNetwork(model: tf.LayersModel, spec: NnSpec, X: NnMatrix, chunk = 256): NnPredictions {
   if (spec.inputs !== undefined && X.cols !== spec.inputs) {
     throw new LatheError('FEATURES_MISSING', `The network takes ${spec.inputs} feature columns but the data has ${X.cols}.`, {
       expected: spec.inputs,
@@ -214,7 +214,7 @@ export function predictNetwork(model: tf.LayersModel, spec: NnSpec, X: NnMatrix,
 }
 
 /** Predict rows that are already scaled (n × cols Float32Array). */
-export function predictScaled(model: tf.LayersModel, spec: NnSpec, scaled: Float32Array, rows: number, cols: number, chunk = 1024): NnPredictions {
+export function predictScaled(model: tf.LayersModel, spec: NnSpec, scaled: Float32Array, rows: number, cols: number, chunk = 256): NnPredictions {
   const k = spec.task === 'classification' ? (spec.outputs ?? 1) : 1;
   const out = new Float32Array(rows * k);
   for (let start = 0; start < rows; start += chunk) {
