@@ -10,6 +10,8 @@ export interface OptionSpec {
   type: 'string' | 'boolean';
   /** Placeholder shown in help for string options, e.g. "N". */
   value?: string;
+  /** A string option that may be given several times (--param a=1 --param b=2): its flag is a string[]. */
+  multiple?: boolean;
   description: string;
 }
 
@@ -22,7 +24,7 @@ export interface PositionalSpec {
 export interface CommandArgs {
   positionals: string[];
   /** Parsed flags, by long name (without the dashes). */
-  flags: Record<string, string | boolean | undefined>;
+  flags: Record<string, string | string[] | boolean | undefined>;
 }
 
 export interface CommandContext {

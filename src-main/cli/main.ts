@@ -100,14 +100,14 @@ function usageError(e: unknown, cmd: Command): LatheError {
 
 function parseCommandArgs(cmd: Command, argv: string[]): CommandArgs {
   const options: ParseArgsConfig['options'] = {};
-  for (const [name, o] of Object.entries({ ...cmd.options, ...GLOBAL_OPTIONS })) options[name] = { type: o.type };
+  for (const [name, o] of Object.entries({ ...cmd.options, ...GLOBAL_OPTIONS })) options[name] = o.multiple ? { type: 'string', multiple: true } : { type: o.type };
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
   } catch (e) {
     throw usageError(e, cmd);
   }
-  const flags = parsed.values as Record<string, string | boolean | undefined>;
+  const flags = parsed.values as CommandArgs['flags'];
   if (flags.help) return { positionals: parsed.positionals, flags };
   const max = cmd.positionals.length;
   const required = cmd.positionals.filter((p) => p.required);
