@@ -476,19 +476,7 @@ export function kmeansPlusPlus(X: Matrix, k: number, rng: Random): Float64Array 
         else hi = mid;
       }
       const id = lo;
-      const o = id * d;
-      let p = 0;
-      for (let i = 0; i < n; i++) {
-        const oi = i * d;
-        let dd = 0;
-        for (let j = 0; j < d; j++) {
-          const v = x[oi + j]! - x[o + j]!;
-          dd += v * v;
-        }
-        const m = dd < closest[i]! ? dd : closest[i]!;
-        cand[i] = m;
-        p += m;
-      }
+      const p = d === 2 ? candidatePotential2(x, n, id, closest, cand) : candidatePotential(x, n, d, id, closest, cand);
       if (p < bestPot) {
         bestPot = p;
         bestId = id;
@@ -500,4 +488,39 @@ export function kmeansPlusPlus(X: Matrix, k: number, rng: Random): Float64Array 
     pot = bestPot;
   }
   return centers;
+}
+
+/** min(closest, squared distance to row id) into cand; returns its sum. */
+function candidatePotential(x: Float64Array, n: number, d: number, id: number, closest: Float64Array, cand: Float64Array): number {
+  const o = id * d;
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    const oi = i * d;
+    let dd = 0;
+    for (let j = 0; j < d; j++) {
+      const v = x[oi + j]! - x[o + j]!;
+      dd += v * v;
+    }
+    const c = closest[i]!;
+    const m = dd < c ? dd : c;
+    cand[i] = m;
+    p += m;
+  }
+  return p;
+}
+
+function candidatePotential2(x: Float64Array, n: number, id: number, closest: Float64Array, cand: Float64Array): number {
+  const c0 = x[2 * id]!;
+  const c1 = x[2 * id + 1]!;
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    const a = x[2 * i]! - c0;
+    const b = x[2 * i + 1]! - c1;
+    const dd = a * a + b * b;
+    const c = closest[i]!;
+    const m = dd < c ? dd : c;
+    cand[i] = m;
+    p += m;
+  }
+  return p;
 }
