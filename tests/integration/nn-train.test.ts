@@ -39,6 +39,10 @@ test('a network trained for a few epochs in a worker beats 90 % on held-out digi
   );
   const acc = r.evaluation!.metrics!.accuracy!;
   assert.ok(acc > 0.9, `held-out accuracy ${acc}`);
+  // Scored by the ML engine's metrics module, like the classical models.
+  const m = r.evaluation!.metrics!;
+  assert.ok(m.f1_macro! > 0.85 && m.roc_auc! > 0.95 && m.log_loss! > 0, JSON.stringify(m));
+  assert.equal(r.evaluation!.probabilities!.length, 360 * 10);
   assert.deepEqual(train.X.data, inputCopy, 'the caller\'s data is not changed or detached');
   // Backend: wasm here, and why not the better ones.
   assert.equal(r.backend.used, 'wasm');

@@ -305,6 +305,6 @@ function evaluateOn(model: tf.LayersModel, spec: NnSpec, test: NonNullable<NnFit
   const scaled = applyScaling(spec.scaling, X);
   const p = predictScaled(model, spec, scaled, X.rows, X.cols);
   const ev: NnEvaluation = { rows: X.rows, predictions: p.predictions, ...(p.probabilities ? { probabilities: p.probabilities } : {}) };
-  if (y) ev.metrics = evaluatePredictions(spec, y, p.predictions);
+  if (y) ev.metrics = evaluatePredictions(spec, y, p.predictions, p.probabilities);
   return ev;
 }

@@ -1,33 +1,23 @@
 /**
- * The few scores the network's final evaluation reports on held-out rows
- * (accuracy; MSE, RMSE, MAE and R²). The full metrics (confusion matrix, F1,
- * ROC...) belong to the ML engine's eval module, fed with these predictions.
+ * The final evaluation's scores on held-out rows, from the ML engine's
+ * metrics module (the same numbers the comparison table shows for the
+ * classical models): accuracy, balanced accuracy, precision/recall/F1,
+ * log loss and ROC AUC for classifiers; R², MAE and RMSE for regressors.
  */
 import type { NnSpec } from '../../../src-shared/ml/nn.ts';
+import { classificationMetrics, regressionMetrics } from '../ml/eval/evaluate.ts';
 
 export function evaluatePredictions(
   spec: NnSpec,
   truth: ArrayLike<number>,
-  predictions: ArrayLike<number>,
+  predictions: Int32Array | Float64Array,
+  probabilities?: Float32Array,
 ): Record<string, number> {
-  const n = truth.length;
-  if (spec.task === 'classification') {
-    let hit = 0;
-    for (let i = 0; i < n; i++) if (truth[i] === predictions[i]) hit++;
-    return { accuracy: n ? hit / n : 0 };
-  }
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += truth[i]!;
-  mean /= n || 1;
-  let se = 0;
-  let ae = 0;
-  let tot = 0;
-  for (let i = 0; i < n; i++) {
-    const d = truth[i]! - predictions[i]!;
-    se += d * d;
-    ae += Math.abs(d);
-    tot += (truth[i]! - mean) ** 2;
-  }
-  const mse = se / (n || 1);
-  return { mse, rmse: Math.sqrt(mse), mae: ae / (n || 1), r2: tot > 0 ? 1 - se / tot : 0 };
+  const m =
+    spec.task === 'classification'
+      ? classificationMetrics(Int32Array.from(truth), Int32Array.from(predictions), probabilities ? Float64Array.from(probabilities) : undefined, spec.outputs ?? 2)
+      : regressionMetrics(Float64Array.from(truth), Float64Array.from(predictions));
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(m)) if (typeof v === 'number') out[k] = v;
+  return out;
 }
