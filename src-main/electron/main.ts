@@ -47,8 +47,10 @@ async function loadEngine(): Promise<Engine> {
   register();
   const source = pathToFileURL(join(ROOT, 'src-main', 'engine', 'engine.ts')).href;
   const { createEngine } = (await import(/* @vite-ignore */ source)) as typeof import('../engine/engine.ts');
-  const flag = dataDirFlag(process.argv) ?? process.env.LATHE_DATA_DIR;
-  const dataDir = flag ? resolve(flag) : app.getPath('userData');
+  const paths = pathToFileURL(join(ROOT, 'src-main', 'engine', 'paths.ts')).href;
+  const { resolveDataDir } = (await import(/* @vite-ignore */ paths)) as typeof import('../engine/paths.ts');
+  // The same folder as browser mode and the CLI, so every shell sees one store.
+  const dataDir = resolveDataDir({ flag: dataDirFlag(process.argv) });
   return createEngine({ dataDir, shell: 'electron' });
 }
 
