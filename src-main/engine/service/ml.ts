@@ -44,12 +44,24 @@ export function taskForTarget(col: ColumnInfo, given?: unknown): SupervisedTask 
   return 'regression';
 }
 
+/** columnOf, with every column listed when the name is unknown (a person picks from that list). */
+function columnNamed(meta: DatasetMeta, name: unknown, param: string): ColumnInfo {
+  try {
+    return columnOf(meta, name, param);
+  } catch (e) {
+    if (!(e instanceof LatheError) || e.code !== 'UNKNOWN_COLUMN') throw e;
+    throw new LatheError('UNKNOWN_COLUMN', `The dataset "${meta.name}" has no column "${String(name)}" (${param}). Its columns are: ${meta.columns.map((c) => `"${c.name}"`).join(', ')}.`, {
+      ...e.details,
+    });
+  }
+}
+
 function columns(meta: DatasetMeta, names: unknown, param: string): string[] | undefined {
   if (names === undefined || names === null) return undefined;
   if (!Array.isArray(names) || names.length === 0) {
     throw new LatheError('BAD_REQUEST', `${param} must be a non-empty list of column names; got ${JSON.stringify(names)}.`, { param });
   }
-  return names.map((n) => columnOf(meta, n, param).name);
+  return names.map((n) => columnNamed(meta, n, param).name);
 }
 
 function integer(v: unknown, param: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -116,7 +128,7 @@ export function mlHandlers(deps: ServiceDeps): Pick<Handlers, 'ml.compare' | 'ml
     'ml.compare': async (p, ctx) => {
       const q = paramsOf(p, 'ml.compare');
       const meta = datasetOf(q);
-      const target = columnOf(meta, q.target, 'target');
+      const target = columnNamed(meta, q.target, 'target');
       const features = columns(meta, q.features, 'features');
       const task = taskForTarget(target, q.task);
       const protocol = checkProtocol(q.protocol);
@@ -144,9 +156,9 @@ export function mlHandlers(deps: ServiceDeps): Pick<Handlers, 'ml.compare' | 'ml
     'ml.boundary': async (p, ctx) => {
       const q = paramsOf(p, 'ml.boundary');
       const meta = datasetOf(q);
-      const target = columnOf(meta, q.target, 'target');
-      const x = columnOf(meta, q.x, 'x');
-      const y = columnOf(meta, q.y, 'y');
+      const target = columnNamed(meta, q.target, 'target');
+      const x = columnNamed(meta, q.x, 'x');
+      const y = columnNamed(meta, q.y, 'y');
       for (const [c, param] of [[x, 'x'], [y, 'y']] as const) {
         if (!['integer', 'float', 'date', 'datetime'].includes(c.kind)) {
           throw new LatheError('BAD_KIND', `Decision boundaries need numeric features; "${c.name}" (${param}) is ${c.kind}. Choose a numeric column.`, { param, column: c.name });
@@ -174,7 +186,7 @@ export function mlHandlers(deps: ServiceDeps): Pick<Handlers, 'ml.compare' | 'ml
     'ml.train': async (p, ctx) => {
       const q = paramsOf(p, 'ml.train');
       const meta = datasetOf(q);
-      const target = columnOf(meta, q.target, 'target');
+      const target = columnNamed(meta, q.target, 'target');
       const features = columns(meta, q.features, 'features');
       const task = taskForTarget(target, q.task);
       const learner = checkLearner({ algo: q.algo, params: q.params }, task, 'learner');
@@ -216,6 +228,7 @@ export function mlHandlers(deps: ServiceDeps): Pick<Handlers, 'ml.compare' | 'ml
           pipeline: out.pipeline,
           estimator: out.estimator,
           latheVersion: deps.info.version,
+          fingerprint: out.fingerprint,
         };
         mq.insertModel(store.db, stored);
         return mq.getModelSummary(store.db, id);

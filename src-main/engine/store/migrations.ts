@@ -105,6 +105,13 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    name: 'training-data fingerprint of each model (per-feature distributions for the drift check)',
+    up(db) {
+      // JSON list of ColumnFingerprint (src-shared/model-bundle.ts); NULL for models stored before.
+      db.exec(`ALTER TABLE models ADD COLUMN fingerprint TEXT;`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -11,6 +11,7 @@ import type { CompareResult, ModelSummary, RunSummary } from '../../../src-share
 import { LatheError } from '../../../src-shared/errors.ts';
 import type { AlgoName, Task } from '../../../src-shared/ml/catalog.ts';
 import type { Params } from '../../../src-shared/ml/params.ts';
+import type { ColumnFingerprint } from '../../../src-shared/model-bundle.ts';
 import type { Db } from './db.ts';
 
 export const MAX_MODEL_NAME = 200;
@@ -91,6 +92,8 @@ export interface StoredModel extends ModelSummary {
   /** stateToString(estimator.toJSON()) */
   estimator: string;
   latheVersion: string;
+  /** Per-feature distributions of the training rows (absent for models stored before fingerprints). */
+  fingerprint?: ColumnFingerprint[];
 }
 
 interface ModelRow {
@@ -113,6 +116,7 @@ interface ModelRow {
   estimator: string;
   lathe_version: string;
   created_at: string;
+  fingerprint: string | null;
 }
 
 const SUMMARY_COLUMNS = 'id, name, description, algo, task, params, dataset_id, dataset_name, target, features, metrics, backend, created_at';
@@ -168,9 +172,9 @@ export function uniqueModelName(db: Db, base: string): string {
 export function insertModel(db: Db, m: StoredModel): void {
   db.prepare(
     `INSERT INTO models (id, name, description, algo, task, params, dataset_id, dataset_name, dataset_sha256, dataset_schema, target,
-       features, classes, metrics, backend, pipeline, estimator, lathe_version, created_at)
+       features, classes, metrics, backend, pipeline, estimator, lathe_version, created_at, fingerprint)
      VALUES (@id, @name, @description, @algo, @task, @params, @datasetId, @datasetName, @datasetSha256, @datasetSchema, @target,
-       @features, @classes, @metrics, @backend, @pipeline, @estimator, @latheVersion, @createdAt)`,
+       @features, @classes, @metrics, @backend, @pipeline, @estimator, @latheVersion, @createdAt, @fingerprint)`,
   ).run({
     id: m.id,
     name: m.name,
@@ -191,6 +195,7 @@ export function insertModel(db: Db, m: StoredModel): void {
     estimator: m.estimator,
     latheVersion: m.latheVersion,
     createdAt: m.createdAt,
+    fingerprint: m.fingerprint ? JSON.stringify(m.fingerprint) : null,
   });
 }
 
@@ -216,6 +221,7 @@ export function getModel(db: Db, id: string): StoredModel {
     pipeline: JSON.parse(r.pipeline) as unknown,
     estimator: r.estimator,
     latheVersion: r.lathe_version,
+    ...(r.fingerprint ? { fingerprint: JSON.parse(r.fingerprint) as ColumnFingerprint[] } : {}),
   };
 }
 

@@ -16,6 +16,8 @@ import { defaultPipeline } from '../../ml/preprocess/pipeline.ts';
 import { createEstimator } from '../../ml/registry.ts';
 import { stateToString } from '../../ml/state.ts';
 import type { TaskContext } from '../../jobs/protocol.ts';
+import { tableFingerprint } from '../../models/fingerprint.ts';
+import type { ColumnFingerprint } from '../../../../src-shared/model-bundle.ts';
 import { FoldMatrices, SCALE_SENSITIVE, evaluateLearner, evaluatedRows, foldsOf, loadPrepared } from './learners.ts';
 
 export interface TrainInput {
@@ -46,6 +48,8 @@ export interface TrainOutput {
   predictSeconds: number;
   warnings: string[];
   rows: number;
+  /** Per-feature distributions of the training rows, for the drift check at predict. */
+  fingerprint: ColumnFingerprint[];
 }
 
 export async function run(raw: unknown, ctx: TaskContext): Promise<TrainOutput> {
@@ -120,5 +124,6 @@ export async function run(raw: unknown, ctx: TaskContext): Promise<TrainOutput> 
     predictSeconds: (t2 - t1) / 1000,
     warnings,
     rows: data.table.rows,
+    fingerprint: tableFingerprint(data.table),
   };
 }
