@@ -128,6 +128,14 @@ export function datasetHandlers(deps: ServiceDeps): Pick<Handlers, keyof Dataset
       renameSync(uploaded, path);
       try {
         return await runImport({ dbFile: store.file, path, sourceName: fileName, options }, `Import ${fileName}`, ctx);
+      } catch (e) {
+        // The importer names the temporary upload; the person dropped `fileName`.
+        if (e instanceof LatheError) {
+          const message = e.message.split(path).join(fileName);
+          const details = e.details.file === path ? { ...e.details, file: fileName } : e.details;
+          throw new LatheError(e.code, message, details);
+        }
+        throw e;
       } finally {
         rmSync(path, { force: true });
       }
