@@ -40,8 +40,8 @@ test('a network trained for a few epochs in a worker beats 90 % on held-out digi
   const acc = r.evaluation!.metrics!.accuracy!;
   assert.ok(acc > 0.9, `held-out accuracy ${acc}`);
   // Scored by the ML engine's metrics module, like the classical models.
-  const m = r.evaluation!.metrics!;
-  assert.ok(m.f1_macro! > 0.85 && m.roc_auc! > 0.95 && m.log_loss! > 0, JSON.stringify(m));
+  const scores = r.evaluation!.metrics!;
+  assert.ok(scores.f1_macro! > 0.85 && scores.roc_auc! > 0.95 && scores.log_loss! > 0, JSON.stringify(scores));
   assert.equal(r.evaluation!.probabilities!.length, 360 * 10);
   assert.deepEqual(train.X.data, inputCopy, 'the caller\'s data is not changed or detached');
   // Backend: wasm here, and why not the better ones.
