@@ -8,5 +8,8 @@ import { datasetsCommand } from './datasets.ts';
 import { describeCommand } from './describe.ts';
 import { rmCommand } from './rm.ts';
 import { serveCommand } from './serve.ts';
+import { trainCommand } from './train.ts';
+import { compareCommand } from './compare.ts';
+import { correlateCommand } from './correlate.ts';
 
-export const COMMANDS: Command[] = [importCommand, datasetsCommand, describeCommand, rmCommand, serveCommand];
+export const COMMANDS: Command[] = [importCommand, datasetsCommand, describeCommand, rmCommand, serveCommand, trainCommand, compareCommand, correlateCommand];
