@@ -10,14 +10,19 @@ import { CATALOG, isAlgoName, taskEntry } from '../../../src-shared/ml/catalog.t
 import type { AlgoName, Task } from '../../../src-shared/ml/catalog.ts';
 import type { Params } from '../../../src-shared/ml/params.ts';
 import type { Estimator, EstimatorState } from './estimator.ts';
+import { GaussianAnomalyDetector } from './algorithms/anomaly.ts';
 import { GaussianNB } from './algorithms/gnb.ts';
+import { GradientBoostingClassifier, GradientBoostingRegressor } from './algorithms/gboost.ts';
 import { KMeans } from './algorithms/kmeans.ts';
 import { KNeighborsClassifier, KNeighborsRegressor } from './algorithms/knn.ts';
 import { LinearRegression } from './algorithms/linreg.ts';
 import { LogisticRegression } from './algorithms/logreg.ts';
 import { RandomForestClassifier, RandomForestRegressor } from './algorithms/forest.ts';
+import { PCA } from './algorithms/pca.ts';
 import { Ridge } from './algorithms/ridge.ts';
+import { SVC } from './algorithms/svm.ts';
 import { DecisionTreeClassifier, DecisionTreeRegressor } from './algorithms/tree.ts';
+import { CnnClassifier, MlpClassifier, MlpRegressor } from '../nn/estimator.ts';
 
 export interface EstimatorClass {
   new (params?: Params): Estimator;
@@ -49,9 +54,18 @@ registerEstimator('tree', 'classification', DecisionTreeClassifier);
 registerEstimator('tree', 'regression', DecisionTreeRegressor);
 registerEstimator('forest', 'classification', RandomForestClassifier);
 registerEstimator('forest', 'regression', RandomForestRegressor);
+registerEstimator('svm', 'classification', SVC);
+registerEstimator('gboost', 'classification', GradientBoostingClassifier);
+registerEstimator('gboost', 'regression', GradientBoostingRegressor);
 registerEstimator('linreg', 'regression', LinearRegression);
 registerEstimator('ridge', 'regression', Ridge);
 registerEstimator('kmeans', 'clustering', KMeans);
+// Networks (TensorFlow.js is loaded by their fit, not by this import).
+registerEstimator('mlp', 'classification', MlpClassifier);
+registerEstimator('mlp', 'regression', MlpRegressor);
+registerEstimator('cnn', 'classification', CnnClassifier);
+registerEstimator('anomaly', 'anomaly', GaussianAnomalyDetector);
+registerEstimator('pca', 'decomposition', PCA);
 
 /** Every registered (algo, task) in catalogue order. */
 export function registeredEstimators(): RegistryEntry[] {
