@@ -19,11 +19,12 @@ import { RIDGE_OWNER, RIDGE_SCHEMA } from './schemas/ridge.ts';
 import { KMEANS_OWNER, KMEANS_SCHEMA } from './schemas/kmeans.ts';
 import { ANOMALY_OWNER, ANOMALY_SCHEMA } from './schemas/anomaly.ts';
 import { PCA_OWNER, PCA_SCHEMA } from './schemas/pca.ts';
+import { CNN_CLASSIFIER_OWNER, CNN_SCHEMA, MLP_CLASSIFIER_OWNER, MLP_REGRESSOR_OWNER, MLP_SCHEMA } from './schemas/nn.ts';
 
 export const TASKS = ['classification', 'regression', 'clustering', 'anomaly', 'decomposition'] as const;
 export type Task = (typeof TASKS)[number];
 
-export const ALGO_NAMES = ['knn', 'gnb', 'logreg', 'tree', 'forest', 'svm', 'gboost', 'linreg', 'ridge', 'kmeans', 'anomaly', 'pca'] as const;
+export const ALGO_NAMES = ['knn', 'gnb', 'logreg', 'tree', 'forest', 'svm', 'gboost', 'linreg', 'ridge', 'kmeans', 'anomaly', 'pca', 'mlp', 'cnn'] as const;
 export type AlgoName = (typeof ALGO_NAMES)[number];
 
 export interface TaskEntry {
@@ -86,6 +87,13 @@ export const CATALOG: Readonly<Record<AlgoName, AlgoEntry>> = {
   }),
   pca: entry('pca', 'Principal component analysis', 'Projects onto the directions of largest variance.', {
     decomposition: { owner: PCA_OWNER, schema: PCA_SCHEMA },
+  }),
+  mlp: entry('mlp', 'Neural network (MLP)', 'Dense layers trained with TensorFlow.js (adam, sgd, rmsprop); flexible, needs scaled inputs and more time.', {
+    classification: { owner: MLP_CLASSIFIER_OWNER, schema: MLP_SCHEMA },
+    regression: { owner: MLP_REGRESSOR_OWNER, schema: MLP_SCHEMA },
+  }),
+  cnn: entry('cnn', 'Convolutional network (CNN)', 'Convolutions over image-shaped rows (784 or 64 pixel columns, or width × height); the strongest for digits.', {
+    classification: { owner: CNN_CLASSIFIER_OWNER, schema: CNN_SCHEMA },
   }),
 };
 
