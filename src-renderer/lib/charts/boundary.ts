@@ -61,7 +61,7 @@ type Api = { coord: (v: [number, number]) => number[] };
 
 export interface BoundaryOption {
   animation: boolean;
-  grid: { left: number; right: number; top: number; bottom: number; containLabel: boolean };
+  grid: { left: number; right: number; top: number; bottom: number; outerBoundsMode: 'same'; outerBoundsContain: 'all' };
   tooltip: { trigger: 'item'; confine: boolean };
   xAxis: { type: 'value'; min: number; max: number; name: string; nameLocation: 'middle'; nameGap: number; axisLabel: { fontSize: number; color: string; showMinLabel: boolean; showMaxLabel: boolean }; splitLine: { show: boolean } };
   yAxis: { type: 'value'; min: number; max: number; name: string; nameLocation: 'middle'; nameGap: number; axisLabel: { fontSize: number; color: string; showMinLabel: boolean; showMaxLabel: boolean }; splitLine: { show: boolean } };
@@ -97,7 +97,7 @@ export function boundaryOption(spec: BoundarySpec): BoundaryOption {
     }) as const;
   return {
     animation: false,
-    grid: { left: 4, right: 8, top: 6, bottom: 24, containLabel: true },
+    grid: { left: 2, right: 8, top: 6, bottom: 2, outerBoundsMode: 'same' as const, outerBoundsContain: 'all' as const },
     tooltip: { trigger: 'item', confine: true },
     xAxis: axis(r.x, x0, x1),
     yAxis: { ...axis(r.y, y0, y1), nameGap: 28 },

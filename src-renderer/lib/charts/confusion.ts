@@ -1,33 +1,39 @@
 /**
  * One learner's confusion matrix as a small heatmap: actual class down the
- * side, predicted class along the bottom, the count in each cell. Right
- * answers (the diagonal) in blue, mistakes in red, each shaded by its share
- * of the actual class's rows. A pure function from a spec to an ECharts option.
+ * side, predicted class along the top, the count in each cell. Right answers
+ * (the diagonal) in blue, mistakes in red, each shaded by its share of the
+ * actual class's rows. Drawn as a grid of buttons (each cell opens its rows,
+ * by mouse or keyboard), so this builds the cells' view model, not an
+ * ECharts option. Pure.
  */
-import { AXIS, rgba } from './palette.ts';
+import { rgba } from './palette.ts';
 
 export interface ConfusionSpec {
   classes: readonly string[];
   /** counts, rows = actual class, columns = predicted class */
   matrix: readonly (readonly number[])[];
   /** The selected cell [actual, predicted], outlined. */
-  selected?: [number, number] | null;
+  selected?: readonly [number, number] | null;
 }
 
 export interface ConfusionCell {
-  /** [predicted, actual, count] */
-  value: [number, number, number];
-  itemStyle: { color: string; borderColor: string; borderWidth: number };
-  label: { color: string };
+  actual: number;
+  predicted: number;
+  count: number;
+  /** Share of the actual class's rows, 0..1. */
+  share: number;
+  background: string;
+  color: string;
+  selected: boolean;
+  /** "actual M, predicted B: 3 rows (1.4%)" for the tooltip and screen readers. */
+  label: string;
 }
 
-export interface ConfusionOption {
-  animation: boolean;
-  grid: { left: number; right: number; top: number; bottom: number; containLabel: boolean };
-  tooltip: { trigger: 'item'; confine: boolean; formatter: (p: { value: [number, number, number] }) => string };
-  xAxis: { type: 'category'; data: string[]; name: string; nameLocation: 'middle'; nameGap: number; axisLabel: { fontSize: number; color: string; interval: number; hideOverlap: boolean }; axisTick: { show: boolean }; axisLine: { lineStyle: { color: string } } };
-  yAxis: { type: 'category'; data: string[]; name: string; nameLocation: 'middle'; nameGap: number; inverse: boolean; axisLabel: { fontSize: number; color: string; interval: number }; axisTick: { show: boolean }; axisLine: { lineStyle: { color: string } } };
-  series: { type: 'heatmap'; data: ConfusionCell[]; label: { show: boolean; fontSize: number }; emphasis: { itemStyle: { borderColor: string; borderWidth: number } }; cursor: string }[];
+export interface ConfusionView {
+  classes: string[];
+  rows: { label: string; total: number; cells: ConfusionCell[] }[];
+  total: number;
+  correct: number;
 }
 
 const RIGHT = '#3d63a6';
@@ -40,63 +46,32 @@ export function cellColor(count: number, rowTotal: number, diagonal: boolean): s
   return rgba(diagonal ? RIGHT : WRONG, 0.12 + 0.78 * share);
 }
 
-export function confusionOption(spec: ConfusionSpec): ConfusionOption {
+export function confusionView(spec: ConfusionSpec): ConfusionView {
   const k = spec.classes.length;
   if (spec.matrix.length !== k || spec.matrix.some((r) => r.length !== k)) {
     throw new RangeError(`A confusion matrix for ${k} classes must be ${k} × ${k}; got ${spec.matrix.length} rows of ${spec.matrix.map((r) => r.length).join('/')}.`);
   }
-  const data: ConfusionCell[] = [];
-  spec.matrix.forEach((row, a) => {
-    const total = row.reduce((s, v) => s + v, 0);
-    row.forEach((count, p) => {
-      const sel = spec.selected?.[0] === a && spec.selected[1] === p;
-      const share = total > 0 ? count / total : 0;
-      data.push({
-        value: [p, a, count],
-        itemStyle: { color: cellColor(count, total, a === p), borderColor: sel ? '#1f2329' : '#ffffff', borderWidth: sel ? 2 : 1 },
-        label: { color: share > 0.55 ? '#ffffff' : '#1f2329' },
-      });
+  const classes = [...spec.classes];
+  let total = 0;
+  let correct = 0;
+  const rows = spec.matrix.map((row, a) => {
+    const rowTotal = row.reduce((s, v) => s + v, 0);
+    total += rowTotal;
+    correct += row[a] ?? 0;
+    const cells = row.map((count, p): ConfusionCell => {
+      const share = rowTotal > 0 ? count / rowTotal : 0;
+      return {
+        actual: a,
+        predicted: p,
+        count,
+        share,
+        background: cellColor(count, rowTotal, a === p),
+        color: share > 0.55 ? '#ffffff' : '#1f2329',
+        selected: spec.selected?.[0] === a && spec.selected[1] === p,
+        label: `actual ${classes[a]}, predicted ${classes[p]}: ${count} ${count === 1 ? 'row' : 'rows'} (${(share * 100).toFixed(1)}%)`,
+      };
     });
+    return { label: classes[a] as string, total: rowTotal, cells };
   });
-  const labels = [...spec.classes];
-  const small = k > 6 ? 9 : 10;
-  return {
-    animation: false,
-    grid: { left: 6, right: 6, top: 6, bottom: 26, containLabel: true },
-    tooltip: {
-      trigger: 'item',
-      confine: true,
-      formatter: (p) => `actual ${labels[p.value[1]] ?? ''}, predicted ${labels[p.value[0]] ?? ''}: ${p.value[2]} rows`,
-    },
-    xAxis: {
-      type: 'category',
-      data: labels,
-      name: 'predicted',
-      nameLocation: 'middle',
-      nameGap: 18,
-      axisLabel: { fontSize: small, color: AXIS.label, interval: 0, hideOverlap: true },
-      axisTick: { show: false },
-      axisLine: { lineStyle: { color: AXIS.line } },
-    },
-    yAxis: {
-      type: 'category',
-      data: labels,
-      name: 'actual',
-      nameLocation: 'middle',
-      nameGap: 22,
-      inverse: true,
-      axisLabel: { fontSize: small, color: AXIS.label, interval: 0 },
-      axisTick: { show: false },
-      axisLine: { lineStyle: { color: AXIS.line } },
-    },
-    series: [
-      {
-        type: 'heatmap',
-        data,
-        label: { show: k <= 12, fontSize: k > 6 ? 9 : 11 },
-        emphasis: { itemStyle: { borderColor: '#1f2329', borderWidth: 2 } },
-        cursor: 'pointer',
-      },
-    ],
-  };
+  return { classes, rows, total, correct };
 }

@@ -24,7 +24,7 @@ export interface RocSeries {
 
 export interface RocOption {
   animation: boolean;
-  grid: { left: number; right: number; top: number; bottom: number; containLabel: boolean };
+  grid: { left: number; right: number; top: number; bottom: number; outerBoundsMode: 'same'; outerBoundsContain: 'all' };
   tooltip: { trigger: 'axis'; confine: boolean };
   legend: { orient: 'vertical'; right: number; bottom: number; data: string[]; textStyle: { fontSize: number }; backgroundColor: string };
   xAxis: { type: 'value'; min: number; max: number; name: string; nameLocation: 'middle'; nameGap: number; axisLabel: { fontSize: number; color: string }; splitLine: { lineStyle: { color: string } } };
@@ -79,7 +79,7 @@ export function rocOption(spec: RocSpec): RocOption {
   });
   return {
     animation: false,
-    grid: { left: 8, right: 14, top: 12, bottom: 34, containLabel: true },
+    grid: { left: 4, right: 14, top: 12, bottom: 4, outerBoundsMode: 'same' as const, outerBoundsContain: 'all' as const },
     tooltip: { trigger: 'axis', confine: true },
     legend: {
       orient: 'vertical',

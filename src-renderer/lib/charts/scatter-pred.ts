@@ -28,7 +28,7 @@ export interface XYAxis {
 
 export interface XYOption {
   animation: boolean;
-  grid: { left: number; right: number; top: number; bottom: number; containLabel: boolean };
+  grid: { left: number; right: number; top: number; bottom: number; outerBoundsMode: 'same'; outerBoundsContain: 'all' };
   tooltip: { trigger: 'item'; confine: boolean };
   xAxis: XYAxis;
   yAxis: XYAxis;
@@ -71,7 +71,7 @@ export function axisOf(name: string, range: [number, number], gap: number): XYAx
   };
 }
 
-export const XY_GRID = { left: 4, right: 10, top: 8, bottom: 26, containLabel: true };
+export const XY_GRID = { left: 2, right: 10, top: 8, bottom: 2, outerBoundsMode: 'same' as const, outerBoundsContain: 'all' as const };
 
 export function predOption(spec: PredSpec): XYOption {
   const data = pairs(spec.actual, spec.predicted, spec.maxPoints ?? 4000);

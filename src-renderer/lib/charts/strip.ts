@@ -19,6 +19,7 @@ export interface StripPoint {
 
 export interface StripSeries {
   type: 'scatter';
+  yAxisIndex: 1;
   name: string;
   data: StripPoint[];
   symbol: string;
@@ -29,19 +30,14 @@ export interface StripSeries {
 
 export interface StripOption {
   animation: boolean;
-  grid: { left: number; right: number; top: number; bottom: number; containLabel: boolean };
+  grid: { left: number; right: number; top: number; bottom: number; outerBoundsMode: 'same'; outerBoundsContain: 'all' };
   tooltip: { trigger: 'item'; confine: boolean; formatter: (p: { seriesName: string; name: string; value: [number, number] }) => string };
-  xAxis: { type: 'value'; scale: boolean; name: string; nameLocation: 'middle'; nameGap: number; axisLabel: { fontSize: number; color: string }; splitLine: { lineStyle: { color: string } } };
-  yAxis: {
-    type: 'value';
-    min: number;
-    max: number;
-    interval: number;
-    inverse: boolean;
-    axisLabel: { fontSize: number; color: string; formatter: (v: number) => string };
-    splitLine: { show: boolean };
-    axisLine: { lineStyle: { color: string } };
-  };
+  xAxis: { type: 'value'; scale: boolean; name: string; nameLocation: 'middle'; nameGap: number; axisLine: { onZero: boolean; lineStyle: { color: string } }; axisLabel: { fontSize: number; color: string }; splitLine: { lineStyle: { color: string } } };
+  /** [0]: the learners' names, one band each; [1]: the hidden value axis the dots sit on (band i centred on i). */
+  yAxis: [
+    { type: 'category'; data: string[]; inverse: boolean; axisTick: { show: boolean }; axisLabel: { fontSize: number; color: string }; axisLine: { lineStyle: { color: string } }; splitLine: { show: boolean; lineStyle: { color: string } } },
+    { type: 'value'; min: number; max: number; inverse: boolean; show: boolean },
+  ];
   series: StripSeries[];
 }
 
@@ -55,6 +51,7 @@ export function stripOption(spec: StripSpec): StripOption {
   const names = spec.learners.map((l) => l.display);
   const folds: StripSeries[] = spec.learners.map((l, li) => ({
     type: 'scatter',
+    yAxisIndex: 1,
     name: l.display,
     data: l.folds.map((v, fi) => ({ value: [v, li + jitter(fi, l.folds.length)], name: `fold ${fi + 1}` })),
     symbol: 'circle',
@@ -64,6 +61,7 @@ export function stripOption(spec: StripSpec): StripOption {
   }));
   const mean: StripSeries = {
     type: 'scatter',
+    yAxisIndex: 1,
     name: 'mean',
     data: spec.learners.flatMap((l, li) => (Number.isFinite(l.mean) ? [{ value: [l.mean, li] as [number, number], name: l.display }] : [])),
     symbol: 'rect',
@@ -73,7 +71,7 @@ export function stripOption(spec: StripSpec): StripOption {
   };
   return {
     animation: false,
-    grid: { left: 8, right: 18, top: 10, bottom: 34, containLabel: true },
+    grid: { left: 4, right: 18, top: 10, bottom: 4, outerBoundsMode: 'same' as const, outerBoundsContain: 'all' as const },
     tooltip: {
       trigger: 'item',
       confine: true,
@@ -85,20 +83,23 @@ export function stripOption(spec: StripSpec): StripOption {
       name: `${spec.metric} per fold`,
       nameLocation: 'middle',
       nameGap: 24,
+      axisLine: { onZero: false, lineStyle: { color: AXIS.line } },
       axisLabel: { fontSize: 10, color: AXIS.label },
       splitLine: { lineStyle: { color: AXIS.split } },
     },
-    yAxis: {
-      type: 'value',
-      min: -0.5,
-      max: Math.max(0, names.length - 0.5),
-      interval: 1,
-      inverse: true,
-      // Bands are centred on whole numbers; the half-way ticks carry no name.
-      axisLabel: { fontSize: 11, color: AXIS.label, formatter: (v) => (Number.isInteger(v) ? (names[v] ?? '') : '') },
-      splitLine: { show: false },
-      axisLine: { lineStyle: { color: AXIS.line } },
-    },
+    yAxis: [
+      {
+        type: 'category',
+        data: names,
+        inverse: true,
+        axisTick: { show: false },
+        axisLabel: { fontSize: 11, color: AXIS.label },
+        axisLine: { lineStyle: { color: AXIS.line } },
+        splitLine: { show: true, lineStyle: { color: AXIS.split } },
+      },
+      // A category band i of n spans [i, i + 1] / n of the height: the same as value i on [−0.5, n − 0.5].
+      { type: 'value', min: -0.5, max: Math.max(0.5, names.length - 0.5), inverse: true, show: false },
+    ],
     series: [...folds, mean],
   };
 }
