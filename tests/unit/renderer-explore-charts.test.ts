@@ -222,3 +222,14 @@ test('k-means chart: points by cluster over Voronoi cells, centroids, trails and
   assert.deepEqual(io.series[0]!.data, [10, 5, 4]);
   assert.match((io.title as { text: string }).text, /converged/);
 });
+
+test('asColor: categories stay, few distinct numbers become levels, many stay numeric', async () => {
+  const { asColor } = await import('../../src-renderer/lib/charts/scatter.ts');
+  const c = asColor('target', Float64Array.from([2, 0, NaN, 1, 2]), null);
+  assert.deepEqual(c.levels, ['0', '1', '2']);
+  assert.deepEqual([...c.values], [2, 0, NaN, 1, 2]);
+  const k = asColor('k', Float64Array.from([10, 20]), null);
+  assert.deepEqual([...k.values], [0, 1]);
+  assert.equal(asColor('x', Float64Array.from({ length: 50 }, (_, i) => i), null).levels, null);
+  assert.deepEqual(asColor('s', Float64Array.from([1, 0]), ['a', 'b']).levels, ['a', 'b']);
+});

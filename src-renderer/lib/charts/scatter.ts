@@ -325,3 +325,21 @@ export function selectInAreas(xs: Float64Array, ys: Float64Array, areas: BrushAr
 export function rowIdsOf(indices: number[], rowIds?: Int32Array): number[] {
   return rowIds ? indices.map((i) => rowIds[i]!) : indices;
 }
+
+/**
+ * A colour column as the plot uses it: categories keep their levels; a
+ * numeric column with at most `maxLevels` distinct values (a class coded as
+ * integers, like iris's target) becomes levels too; any other stays numeric.
+ */
+export function asColor(name: string, values: Float64Array, levels: string[] | null, maxLevels = 12): { name: string; values: Float64Array; levels: string[] | null } {
+  if (levels) return { name, values, levels };
+  const distinct = new Set<number>();
+  for (const v of values) {
+    if (Number.isNaN(v)) continue;
+    distinct.add(v);
+    if (distinct.size > maxLevels) return { name, values, levels: null };
+  }
+  const sorted = [...distinct].sort((a, b) => a - b);
+  const index = new Map(sorted.map((v, i) => [v, i]));
+  return { name, values: Float64Array.from(values, (v) => (Number.isNaN(v) ? NaN : index.get(v)!)), levels: sorted.map((v) => String(v)) };
+}
