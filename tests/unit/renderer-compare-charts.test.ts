@@ -188,3 +188,8 @@ test('residuals: against the prediction, symmetric about a zero line', () => {
   assert.equal(opt.yAxis.name, 'residual');
   assert.equal(opt.series[0]?.type === 'scatter' && opt.series[0].large, false);
 });
+
+test('x/y axes of the regression plots hide the padded (unround) end labels', () => {
+  const opt = predOption({ target: 't', actual: [1, 2], predicted: [1.5, 2.5], color: '#000000' });
+  assert.deepEqual([opt.xAxis.axisLabel.showMinLabel, opt.xAxis.axisLabel.showMaxLabel, opt.yAxis.axisLabel.showMinLabel], [false, false, false]);
+});

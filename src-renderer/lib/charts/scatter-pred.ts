@@ -22,7 +22,7 @@ export interface XYAxis {
   name: string;
   nameLocation: 'middle';
   nameGap: number;
-  axisLabel: { fontSize: number; color: string; hideOverlap: boolean };
+  axisLabel: { fontSize: number; color: string; hideOverlap: boolean; showMinLabel: boolean; showMaxLabel: boolean };
   splitLine: { lineStyle: { color: string } };
 }
 
@@ -66,7 +66,8 @@ export function axisOf(name: string, range: [number, number], gap: number): XYAx
     name,
     nameLocation: 'middle',
     nameGap: gap,
-    axisLabel: { fontSize: 9, color: AXIS.label, hideOverlap: true },
+    // The padded ends are not round numbers: label only the nice ticks inside.
+    axisLabel: { fontSize: 9, color: AXIS.label, hideOverlap: true, showMinLabel: false, showMaxLabel: false },
     splitLine: { lineStyle: { color: AXIS.split } },
   };
 }
