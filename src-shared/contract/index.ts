@@ -7,14 +7,16 @@ import type { AppEvents, AppMethods } from './app.ts';
 import type { DatasetEvents, DatasetMethods } from './datasets.ts';
 import type { ExploreEvents, ExploreMethods } from './explore.ts';
 import type { MlEvents, MlMethods } from './ml.ts';
+import type { NnEvents, NnMethods } from './nn.ts';
 
 export type * from './app.ts';
 export type * from './datasets.ts';
 export type * from './explore.ts';
 export type * from './ml.ts';
+export type * from './nn.ts';
 
-export interface Methods extends AppMethods, DatasetMethods, MlMethods, ExploreMethods {}
-export interface Events extends AppEvents, DatasetEvents, MlEvents, ExploreEvents {}
+export interface Methods extends AppMethods, DatasetMethods, MlMethods, ExploreMethods, NnMethods {}
+export interface Events extends AppEvents, DatasetEvents, MlEvents, ExploreEvents, NnEvents {}
 
 export type MethodName = keyof Methods;
 export type ParamsOf<M extends MethodName> = Methods[M]['params'];
@@ -48,6 +50,8 @@ export const METHOD_NAMES = [
   'explore.columns',
   'explore.projections',
   'explore.elbow',
+  'nn.predictImage',
+  'nn.backend',
 ] as const satisfies readonly MethodName[];
 
 /** Compile-time check that METHOD_NAMES lists every method. */

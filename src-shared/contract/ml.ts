@@ -6,6 +6,7 @@ import type { WireError } from '../errors.ts';
 import type { AlgoName, Task } from '../ml/catalog.ts';
 import type { Protocol } from '../ml/metrics.ts';
 import type { Params } from '../ml/params.ts';
+import type { NetworkTrainOptions, NetworkTrainReport } from './nn.ts';
 
 /**
  * How learners are evaluated (hold-out with a test fraction, or k-fold CV,
@@ -153,6 +154,8 @@ export interface TrainRequest {
   task?: Task;
   /** Name in the model library (default "<algo> on <dataset>"). */
   name?: string;
+  /** Networks ('mlp', 'cnn'): a free layer list from the network builder. */
+  network?: NetworkTrainOptions;
 }
 
 export interface ModelSummary {
@@ -177,6 +180,8 @@ export interface TrainResult {
   metrics: Record<string, MetricSummary>;
   fitSeconds: number;
   predictSeconds: number;
+  /** Networks: backend report, per-epoch history, layer summary. */
+  network?: NetworkTrainReport;
 }
 
 export interface CorrelationRequest {

@@ -116,7 +116,9 @@ export class NeuralNetwork implements Classifier {
 
   /** Load TensorFlow.js in this thread (needed before predict on a restored network). */
   async ready(): Promise<this> {
-    await loadNetworkRuntime();
+    const rt = await loadNetworkRuntime();
+    // The best backend present here (the one it was trained on may be missing on this machine).
+    await rt.backend.initBackend('auto');
     return this;
   }
 

@@ -9,6 +9,7 @@ import { datasetHandlers } from './datasets.ts';
 import { exploreHandlers } from './explore.ts';
 import { mlHandlers } from './ml.ts';
 import { modelHandlers } from './models.ts';
+import { nnHandlers } from './nn.ts';
 
 export type { ServiceDeps } from './context.ts';
 
@@ -19,5 +20,6 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...mlHandlers(deps),
     ...modelHandlers(deps),
     ...exploreHandlers(deps),
+    ...nnHandlers(deps),
   };
 }

@@ -20,6 +20,8 @@ import type { CorrelateInput } from '../workers/tasks/correlate.ts';
 import { DEFAULT_CLASSIFIERS, DEFAULT_REGRESSORS } from '../workers/tasks/learners.ts';
 import type { TrainInput, TrainOutput } from '../workers/tasks/train.ts';
 import { paramsOf, type ServiceDeps } from './context.ts';
+import { trainNetworkModel } from './nn.ts';
+import { isNetworkAlgo } from '../../../src-shared/ml/schemas/nn.ts';
 
 /** Integer targets with at most this many distinct values are classes (as prepare.ts decides). */
 const MAX_INTEGER_CLASSES = 20;
@@ -184,6 +186,8 @@ export function mlHandlers(deps: ServiceDeps): Pick<Handlers, 'ml.compare' | 'ml
     },
 
     'ml.train': async (p, ctx) => {
+      // Networks train in their own task, with live epoch progress (service/nn.ts).
+      if (isNetworkAlgo((p as { algo?: unknown } | null)?.algo)) return trainNetworkModel(deps, p, ctx);
       const q = paramsOf(p, 'ml.train');
       const meta = datasetOf(q);
       const target = columnNamed(meta, q.target, 'target');

@@ -14,6 +14,7 @@ export const TASKS: Record<string, TaskLoader> = {
   'set-kind': () => import('./tasks/set-kind.ts'),
   compare: () => import('./tasks/compare.ts'),
   train: () => import('./tasks/train.ts'),
+  'train-network': () => import('./tasks/train-network.ts'),
   boundary: () => import('./tasks/boundary.ts'),
   correlate: () => import('./tasks/correlate.ts'),
   projections: () => import('./tasks/projections.ts'),
