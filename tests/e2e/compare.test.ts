@@ -38,7 +38,7 @@ describe('renderer: the comparison board (browser mode, Chromium)', { skip: skip
     await e?.close();
   });
 
-  test('the five classifiers on breast_cancer: five rows with accuracies, best highlighted (screenshot)', async () => {
+  test('the five classifiers on breast_cancer: five rows with accuracies, best highlighted (screenshot)', async (t) => {
     const { page } = e;
     await openDataset(page, 'breast_cancer.csv', '569 rows × 31 columns');
     assert.equal(await page.inputValue('[data-testid="target-select"]'), 'target');
@@ -53,8 +53,10 @@ describe('renderer: the comparison board (browser mode, Chromium)', { skip: skip
     await page.fill('[data-testid="param-input"][data-algo="knn"][data-param="n_neighbors"]', '5');
     await page.waitForSelector('[data-testid="param-error"]', { state: 'detached' });
 
+    const t0 = Date.now();
     await page.click('[data-testid="run-compare"]');
     await page.waitForSelector('[data-testid="results-table"]', { timeout: 180_000 });
+    t.diagnostic(`five classifiers, 5-fold CV on breast_cancer: ${Date.now() - t0} ms from click to table`);
     const rows = await page.$$eval('[data-testid="result-row"]', (els) => els.map((el) => el.getAttribute('data-algo')));
     assert.deepEqual(rows, FIVE);
     const acc = await page.$$eval('[data-testid="result-row"] [data-metric="accuracy"]', (els) => els.map((el) => Number(el.getAttribute('data-value'))));
@@ -99,7 +101,7 @@ describe('renderer: the comparison board (browser mode, Chromium)', { skip: skip
     assert.match((await page.textContent('[data-testid="cell-rows-count"]')) ?? '', new RegExp(`^${cell.count} misclassified rows`));
   });
 
-  test('cancel stops a running comparison, shown as info, nothing stored', async () => {
+  test('cancel stops a running comparison, shown as info, nothing stored', async (t) => {
     const { page } = e;
     const runsBefore = await page.$$eval('[data-testid="run-item"]', (els) => els.length);
     await page.fill('[data-testid="folds-input"]', '10');
@@ -113,6 +115,7 @@ describe('renderer: the comparison board (browser mode, Chromium)', { skip: skip
     await page.waitForSelector('[data-testid="compare-cancelled"]', { timeout: 10_000 });
     const took = Date.now() - started;
     assert.ok(took < 5000, `cancelled in ${took} ms`);
+    t.diagnostic(`cancel → board shows cancelled in ${took} ms`);
     await page.waitForSelector('[data-testid="notice-info"]:has-text("Comparison cancelled")');
     assert.equal(await page.$$eval('[data-testid="notice-error"]', (els) => els.length), 0, 'a cancel is not a failure');
     // The previous result stays; no run was added.
@@ -150,6 +153,26 @@ describe('renderer: the comparison board (browser mode, Chromium)', { skip: skip
     await row?.scrollIntoViewIfNeeded();
     await page.waitForTimeout(300);
     await row?.screenshot({ path: join(SCREENSHOTS, 'compare-boundaries.png') });
+
+    // Three classes: the ROC chart offers a one-vs-rest class.
+    assert.deepEqual(await page.$$eval('[data-testid="roc-class-select"] option', (els) => els.map((el) => el.textContent)), ['0', '1', '2']);
+    await page.selectOption('[data-testid="roc-class-select"]', '2');
+    await page.waitForSelector('[data-testid="roc-chart"] canvas');
+  });
+
+  test("a learner that fails shows its error in its row; the others still report", async () => {
+    const { page } = e;
+    // More neighbours than training rows (iris, 5-fold: 120) fails at fit time.
+    await page.fill('[data-testid="param-input"][data-algo="knn"][data-param="n_neighbors"]', '500');
+    await page.click('[data-testid="run-compare"]');
+    const err = await page.waitForSelector('[data-testid="result-row"][data-algo="knn"] [data-testid="learner-error"]', { timeout: 120_000 });
+    assert.ok((await err.getAttribute('data-code'))?.length);
+    assert.match((await err.textContent()) ?? '', /n_neighbors|neighbou?rs/i);
+    const others = await page.$$eval('[data-testid="result-row"]:not([data-algo="knn"]) [data-metric="accuracy"]', (els) => els.map((el) => Number(el.getAttribute('data-value'))));
+    assert.equal(others.length, 4);
+    for (const a of others) assert.ok(a > 0.85, `accuracy ${a}`);
+    assert.equal(await page.$$eval('[data-testid="confusion"]', (els) => els.length), 4);
+    await page.fill('[data-testid="param-input"][data-algo="knn"][data-param="n_neighbors"]', '5');
   });
 
   test('a regression target (diabetes) switches the board to r2 / mae / rmse with predicted-vs-actual and residuals', async () => {
@@ -191,7 +214,7 @@ describe('renderer: the comparison board (browser mode, Chromium)', { skip: skip
 
     await page.click('[data-testid="view-compare"]');
     const runs = await page.$$eval('[data-testid="run-item"]', (els) => els.map((el) => el.textContent ?? ''));
-    assert.equal(runs.length, 3, 'breast_cancer, iris, diabetes');
+    assert.equal(runs.length, 4, 'breast_cancer, iris twice, diabetes');
     await page.click('[data-testid="run-item"]:has-text("breast_cancer")');
     await page.waitForSelector('[data-testid="run-header"]:has-text("breast_cancer")');
     assert.equal(await page.$$eval('[data-testid="result-row"]', (els) => els.length), 5);
