@@ -7,16 +7,18 @@ import type { AppEvents, AppMethods } from './app.ts';
 import type { DatasetEvents, DatasetMethods } from './datasets.ts';
 import type { ExploreEvents, ExploreMethods } from './explore.ts';
 import type { MlEvents, MlMethods } from './ml.ts';
+import type { ModelsIoEvents, ModelsIoMethods } from './models-io.ts';
 import type { NnEvents, NnMethods } from './nn.ts';
 
 export type * from './app.ts';
 export type * from './datasets.ts';
 export type * from './explore.ts';
 export type * from './ml.ts';
+export type * from './models-io.ts';
 export type * from './nn.ts';
 
-export interface Methods extends AppMethods, DatasetMethods, MlMethods, ExploreMethods, NnMethods {}
-export interface Events extends AppEvents, DatasetEvents, MlEvents, ExploreEvents, NnEvents {}
+export interface Methods extends AppMethods, DatasetMethods, MlMethods, ExploreMethods, NnMethods, ModelsIoMethods {}
+export interface Events extends AppEvents, DatasetEvents, MlEvents, ExploreEvents, NnEvents, ModelsIoEvents {}
 
 export type MethodName = keyof Methods;
 export type ParamsOf<M extends MethodName> = Methods[M]['params'];
@@ -47,6 +49,10 @@ export const METHOD_NAMES = [
   'models.get',
   'models.rename',
   'models.delete',
+  'models.exportFile',
+  'models.importFile',
+  'models.predict',
+  'ml.search',
   'explore.columns',
   'explore.projections',
   'explore.elbow',

@@ -9,6 +9,7 @@ import { datasetHandlers } from './datasets.ts';
 import { exploreHandlers } from './explore.ts';
 import { mlHandlers } from './ml.ts';
 import { modelHandlers } from './models.ts';
+import { modelsIoHandlers } from './models-io.ts';
 import { nnHandlers } from './nn.ts';
 
 export type { ServiceDeps } from './context.ts';
@@ -19,6 +20,7 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...datasetHandlers(deps),
     ...mlHandlers(deps),
     ...modelHandlers(deps),
+    ...modelsIoHandlers(deps),
     ...exploreHandlers(deps),
     ...nnHandlers(deps),
   };

@@ -19,6 +19,9 @@ export const TASKS: Record<string, TaskLoader> = {
   correlate: () => import('./tasks/correlate.ts'),
   projections: () => import('./tasks/projections.ts'),
   elbow: () => import('./tasks/elbow.ts'),
+  predict: () => import('./tasks/predict.ts'),
+  search: () => import('./tasks/search.ts'),
+  export: () => import('./tasks/export.ts'),
 };
 
 /** Add a task to this thread's registry (call it from a module the worker loads). */
