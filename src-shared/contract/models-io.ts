@@ -107,7 +107,7 @@ export interface ModelsIoMethods {
   'models.importFile': { params: ImportModelRequest; result: ModelSummary };
   /** A job: progress while reading and predicting; cancellable. */
   'models.predict': { params: PredictRequest; result: PredictResult };
-  /** A job: progress per candidate (`partial: {candidate, of, params, mean, std}`); cancellable. */
+  /** A job: progress per candidate (`partial: {candidate, of, params, mean, std, done: SearchCandidate[] so far}`); cancellable. */
   'ml.search': { params: SearchRequest; result: SearchResult };
 }
 

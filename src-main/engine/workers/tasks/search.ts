@@ -43,7 +43,8 @@ export async function run(raw: unknown, ctx: TaskContext): Promise<SearchOutput>
     const params = candidates[i]!;
     const ev = await evaluateLearner({ algo: req.algo, params }, data, fm, rows, {
       signal: ctx.signal,
-      onProgress: (f) => ctx.progress({ fraction: (share * (i + f)) / candidates.length, phase: 'search', message: `Candidate ${i + 1} of ${candidates.length}` }),
+      onProgress: (f) =>
+        ctx.progress({ fraction: (share * (i + f)) / candidates.length, phase: 'search', message: `Candidate ${i + 1} of ${candidates.length}`, partial: { of: candidates.length, done: out } }),
     });
     const m = ev.result.metrics[metric];
     const c: SearchCandidate = {
@@ -60,7 +61,7 @@ export async function run(raw: unknown, ctx: TaskContext): Promise<SearchOutput>
       fraction: (share * (i + 1)) / candidates.length,
       phase: 'search',
       message: `Candidate ${i + 1} of ${candidates.length}: ${metric} ${c.mean.toFixed(4)} ± ${c.std.toFixed(4)}`,
-      partial: { candidate: i, of: candidates.length, params: c.params, mean: c.mean, std: c.std, ...(c.error ? { error: c.error } : {}) },
+      partial: { candidate: i, of: candidates.length, params: c.params, mean: c.mean, std: c.std, ...(c.error ? { error: c.error } : {}), done: out },
     });
   }
   let best = -1;
@@ -72,15 +73,16 @@ export async function run(raw: unknown, ctx: TaskContext): Promise<SearchOutput>
     throw new LatheError((e?.code as 'BAD_DATA') ?? 'BAD_DATA', `No candidate could be evaluated${e ? `: ${e.message}` : ''}.`, { param: 'grid' });
   }
   throwIfAborted(ctx.signal, 'The search');
-  ctx.progress({ fraction: share, phase: 'fit', message: 'Refitting the best candidate on every row' });
+  const partial = { of: candidates.length, done: out, best };
+  ctx.progress({ fraction: share, phase: 'fit', message: 'Refitting the best candidate on every row', partial });
   const fitted = await train(
     { dbFile, request: { datasetId: req.datasetId, target: req.target, algo: req.algo, params: out[best]!.params, ...(req.features ? { features: req.features } : {}), task: data.task } },
-    { ...ctx, progress: (p) => ctx.progress({ ...p, fraction: share + (1 - share) * (p.fraction ?? 0) }) },
+    { ...ctx, progress: (p) => ctx.progress({ ...p, fraction: share + (1 - share) * (p.fraction ?? 0), partial }) },
   );
   // The library keeps the cross-validated metrics of the winner, not the optimistic training-row ones.
   fitted.metrics = all[best]!.metrics;
   fitted.evaluatedOn = 'cv';
   fitted.warnings = fitted.warnings.filter((w) => !w.startsWith('The metrics are on the rows'));
-  ctx.progress({ fraction: 1, phase: 'done' });
+  ctx.progress({ fraction: 1, phase: 'done', partial });
   return { metric, candidates: out, best, train: fitted };
 }
