@@ -72,19 +72,23 @@ export class Teach {
   ) {}
 
   get history(): KState[] {
+    void this.state;
     return this.stepper?.history ?? [];
   }
 
   get nextPhase(): 'assign' | 'move' {
-    return this.stepper?.nextPhase ?? 'assign';
+    return this.state?.phase === 'assign' ? 'move' : 'assign';
   }
 
   /** What the plot shows: the current state or, while exporting, a step of the history. */
   get view(): { state: KState | null; trails: [number, number][][] } {
+    // Read the reactive fields first, so a view derived from this re-runs when they change.
+    const current = this.state;
+    const shown = this.shownStep;
     const s = this.stepper;
-    if (!s || !this.state) return { state: null, trails: [] };
-    const upto = this.shownStep ?? s.history.length - 1;
-    const st = s.history[upto] ?? this.state;
+    if (!s || !current) return { state: null, trails: [] };
+    const upto = shown ?? s.history.length - 1;
+    const st = s.history[upto] ?? current;
     const trails: [number, number][][] = Array.from({ length: s.k }, () => []);
     for (const h of s.history.slice(0, upto + 1)) {
       for (let c = 0; c < s.k; c++) {
@@ -98,8 +102,11 @@ export class Teach {
   }
 
   inertiaPerIteration(): number[] {
+    const current = this.state;
+    const shown = this.shownStep;
     const h = this.stepper?.history ?? [];
-    const upto = this.shownStep ?? h.length - 1;
+    if (!current) return [];
+    const upto = shown ?? h.length - 1;
     return h.slice(0, upto + 1).filter((s) => s.phase === 'assign').map((s) => s.inertia);
   }
 

@@ -155,7 +155,8 @@ export function kmeansOption(spec: KMeansChartSpec): Record<string, unknown> & {
     nameGap: gap,
     min,
     max,
-    axisLabel: { color: AXIS.label, fontSize: spec.large ? 13 : 10, formatter: (v: number) => String(Math.round(v * 1000) / 1000) },
+    // The bounds are padded data extents: their own labels (0.705…) would only be noise.
+    axisLabel: { color: AXIS.label, fontSize: spec.large ? 13 : 10, showMinLabel: false, showMaxLabel: false },
     axisLine: { lineStyle: { color: AXIS.line } },
     splitLine: { show: false },
   });
