@@ -11,5 +11,10 @@ import { serveCommand } from './serve.ts';
 import { trainCommand } from './train.ts';
 import { compareCommand } from './compare.ts';
 import { correlateCommand } from './correlate.ts';
+import { modelsCommand } from './models.ts';
+import { exportCommand } from './export.ts';
+import { loadCommand } from './load.ts';
+import { predictCommand } from './predict.ts';
+import { searchCommand } from './search.ts';
 
-export const COMMANDS: Command[] = [importCommand, datasetsCommand, describeCommand, rmCommand, serveCommand, trainCommand, compareCommand, correlateCommand];
+export const COMMANDS: Command[] = [importCommand, datasetsCommand, describeCommand, rmCommand, serveCommand, trainCommand, compareCommand, correlateCommand, modelsCommand, exportCommand, loadCommand, predictCommand, searchCommand];
