@@ -247,3 +247,98 @@ export function transferablesOf(v: unknown, out: ArrayBuffer[] = [], seen = new 
   else if (v && typeof v === 'object') for (const x of Object.values(v)) transferablesOf(x, out, seen);
   return out;
 }
+
+/**
+ * State of one runChunksSync call, in shared memory: [0] next chunk to claim,
+ * [1] chunks done, [2] a helper failed, then one status per chunk
+ * (0 free, 1 claimed, 2 done).
+ */
+const NEXT = 0;
+const DONE = 1;
+const FAILED = 2;
+const HEAD = 3;
+
+/** Claim chunks until none are left, running `work` on each (main thread and helpers alike). */
+function drainChunks(state: Int32Array, n: number, work: (chunk: number) => void): void {
+  for (;;) {
+    const c = Atomics.add(state, NEXT, 1);
+    if (c >= n) return;
+    Atomics.store(state, HEAD + c, 1);
+    work(c);
+    if (Atomics.compareExchange(state, HEAD + c, 1, 2) === 1) {
+      Atomics.add(state, DONE, 1);
+      Atomics.notify(state, DONE);
+    }
+  }
+}
+
+interface ChunkLoopArgs {
+  module: string;
+  fn: string;
+  args: unknown;
+  state: Int32Array;
+  n: number;
+}
+
+/** Pool task behind runChunksSync: a helper thread's share of the chunks. */
+export async function chunkLoop(a: ChunkLoopArgs): Promise<null> {
+  try {
+    const mod = (await import(a.module)) as Record<string, unknown>;
+    const fn = mod[a.fn] as (args: unknown, chunk: number) => void;
+    drainChunks(a.state, a.n, (c) => fn(a.args, c));
+  } catch (e) {
+    Atomics.store(a.state, FAILED, 1);
+    Atomics.notify(a.state, DONE);
+    throw e;
+  }
+  return null;
+}
+
+/**
+ * Synchronous data parallelism, for work that must finish inside a
+ * synchronous call (predict): chunks 0..n-1 are taken from a shared counter by
+ * the calling thread and by up to `helpers` pool workers, which run
+ * `module`'s export `fn(args, chunk)` (args: SharedArrayBuffer-backed arrays
+ * and plain values); `local(chunk)` is the same work on the calling thread.
+ * The caller never waits for a worker to start: a helper that comes late
+ * finds nothing left. A helper that fails, or holds a chunk for longer than
+ * `stealMs`, has its unfinished chunks redone by the caller, so the call
+ * always completes with the same results. The work must write disjoint
+ * outputs per chunk and be deterministic.
+ */
+export function runChunksSync(
+  spec: { module: string; fn: string; args: unknown },
+  n: number,
+  local: (chunk: number) => void,
+  helpers: number = threadCount(-1) - 1,
+  stealMs = 20_000,
+): void {
+  const state = new Int32Array(new SharedArrayBuffer(4 * (HEAD + Math.max(1, n))));
+  const h = Math.min(helpers, n - 1);
+  if (h > 0) {
+    const task: TaskSpec = { module: import.meta.url, fn: 'chunkLoop', args: { ...spec, state, n } satisfies ChunkLoopArgs };
+    const pool = sharedPool();
+    for (let i = 0; i < h; i++) pool.run(task).catch(() => undefined);
+  }
+  drainChunks(state, n, local);
+  let seen = Atomics.load(state, DONE);
+  let since = Date.now();
+  while (seen < n) {
+    const failed = Atomics.load(state, FAILED) !== 0;
+    if (failed || Date.now() - since > stealMs) {
+      // redo what a failed or stalled helper still holds
+      for (let c = 0; c < n; c++) {
+        if (Atomics.load(state, HEAD + c) === 2) continue;
+        local(c);
+        if (Atomics.exchange(state, HEAD + c, 2) !== 2) Atomics.add(state, DONE, 1);
+      }
+      return;
+    }
+    Atomics.wait(state, DONE, seen, 100);
+    const now = Atomics.load(state, DONE);
+    if (now !== seen) {
+      seen = now;
+      since = Date.now();
+    }
+  }
+}

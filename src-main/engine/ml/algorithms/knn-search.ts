@@ -10,6 +10,8 @@
  */
 import { LatheError } from '../../../../src-shared/errors.ts';
 import type { Matrix } from '../estimator.ts';
+import { runChunksSync } from '../parallel.ts';
+import { dotTileKernel, type DotTileKernel } from '../kernels/dot-tile.ts';
 
 export type MetricKind = 'euclidean' | 'manhattan' | 'minkowski';
 
@@ -50,8 +52,265 @@ function insert(bestD: Float64Array, bestI: Int32Array, o: number, k: number, r:
 const QB = 64;
 const TB = 256;
 
+/**
+ * Training rows packed for the euclidean kernel: panels of 4 rows stored
+ * feature by feature ([panel][feature][4]), so the 4×4 micro-kernel reads
+ * them in order; rows padded to a multiple of 4 have norm +∞ (never chosen).
+ * Shared memory, so helper threads read them in place.
+ */
+export interface PackedRows {
+  panels: Float64Array;
+  /** squared norms, padded length */
+  norms: Float64Array;
+  rows: number;
+  cols: number;
+}
+
+export function packRows(X: Matrix): PackedRows {
+  const d = X.cols;
+  const n = X.rows;
+  const np = (n + 3) & ~3;
+  const panels = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, np * d)));
+  const norms = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, np)));
+  const x = X.data;
+  for (let i = 0; i < n; i++) {
+    const po = (i >> 2) * 4 * d + (i & 3);
+    const ro = i * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const v = x[ro + j]!;
+      panels[po + 4 * j] = v;
+      s += v * v;
+    }
+    norms[i] = s;
+  }
+  for (let i = n; i < np; i++) norms[i] = Infinity;
+  return { panels, norms, rows: n, cols: d };
+}
+
+/** Rows of queries per chunk of the parallel euclidean search (a multiple of 4). */
+const CHUNK = 64;
+
+interface EuclidArgs {
+  tp: Float64Array;
+  tn: Float64Array;
+  ntp: number;
+  d: number;
+  q: Float64Array;
+  nq: number;
+  k: number;
+  bestD: Float64Array;
+  bestI: Int32Array;
+}
+
+/**
+ * One chunk of query rows against every training row: squared distances
+ * ‖q‖² + ‖t‖² − 2 q·t from 4×4 register tiles of dot products over blocks of
+ * TB training rows, each kept in the query's running top k. Training rows are
+ * visited in index order, so among equal distances the smaller index stays.
+ */
+export function euclidChunk(a: EuclidArgs, chunk: number): void {
+  if (wasmKernel === undefined) wasmKernel = dotTileKernel();
+  if (wasmKernel) euclidChunkWasm(wasmKernel, a, chunk);
+  else euclidChunkJs(a, chunk);
+}
+
+/** This thread's WASM kernel (null: no WASM SIMD here) and the training rows last copied into its memory. */
+let wasmKernel: DotTileKernel | null | undefined;
+let wasmRows: Float64Array | null = null;
+
+function euclidChunkWasm(kern: DotTileKernel, a: EuclidArgs, chunk: number): void {
+  const { tp, tn, ntp, d, q, k } = a;
+  const tpOff = 0;
+  const tnOff = tpOff + 8 * ntp * d;
+  const qpOff = tnOff + 8 * ntp;
+  const qnOff = qpOff + 8 * CHUNK * d;
+  const wOff = qnOff + 8 * CHUNK;
+  const outOff = wOff + 32;
+  const TP = TB >> 2;
+  kern.reserve(outOff + 128 * TP);
+  const f = new Float64Array(kern.memory.buffer);
+  if (wasmRows !== tp) {
+    f.set(tp.subarray(0, ntp * d), tpOff / 8);
+    f.set(tn.subarray(0, ntp), tnOff / 8);
+    wasmRows = tp;
+  }
+  const a0 = chunk * CHUNK;
+  const a1 = Math.min(a.nq, a0 + CHUNK);
+  const nqc = a1 - a0;
+  const nqp = (nqc + 3) & ~3;
+  const qp = qpOff / 8;
+  const qn = qnOff / 8;
+  f.fill(0, qp, qp + nqp * d);
+  for (let i = 0; i < nqc; i++) {
+    const po = qp + (i >> 2) * 4 * d + (i & 3);
+    const ro = (a0 + i) * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const v = q[ro + j]!;
+      f[po + 4 * j] = v;
+      s += v * v;
+    }
+    f[qn + i] = s;
+  }
+  const bd = new Float64Array(nqp * k).fill(Infinity);
+  const bi = new Int32Array(nqp * k).fill(-1);
+  const worst = new Float64Array(nqp).fill(Infinity);
+  // padded query rows never take a neighbour
+  for (let i = nqc; i < nqp; i++) worst[i] = -Infinity;
+  const out = outOff / 8;
+  const wp = wOff / 8;
+  const npanels = ntp >> 2;
+  for (let p0 = 0; p0 < npanels; p0 += TP) {
+    const np = Math.min(TP, npanels - p0);
+    for (let A = 0; A < nqp; A += 4) {
+      f[wp] = worst[A]!;
+      f[wp + 1] = worst[A + 1]!;
+      f[wp + 2] = worst[A + 2]!;
+      f[wp + 3] = worst[A + 3]!;
+      const hits = kern.tile(qpOff + 8 * A * d, tpOff + 32 * p0 * d, tnOff + 32 * p0, qnOff + 8 * A, outOff, np, d, wOff);
+      if (hits === 0) continue;
+      for (let qi = 0; qi < 4; qi++) {
+        if ((hits & (1 << qi)) === 0) continue;
+        const row = A + qi;
+        let w = worst[row]!;
+        const o = row * k;
+        for (let p = 0; p < np; p++) {
+          const ro = out + p * 16 + qi * 4;
+          for (let ti = 0; ti < 4; ti++) {
+            let r = f[ro + ti]!;
+            if (r < w) {
+              if (r < 0) r = 0;
+              if (r < w) {
+                insert(bd, bi, o, k, r, 4 * (p0 + p) + ti);
+                w = bd[o + k - 1]!;
+              }
+            }
+          }
+        }
+        worst[row] = w;
+      }
+    }
+  }
+  a.bestD.set(bd.subarray(0, nqc * k), a0 * k);
+  a.bestI.set(bi.subarray(0, nqc * k), a0 * k);
+}
+
+function euclidChunkJs(a: EuclidArgs, chunk: number): void {
+  const { tp, tn, ntp, d, q, k } = a;
+  const a0 = chunk * CHUNK;
+  const a1 = Math.min(a.nq, a0 + CHUNK);
+  const nqc = a1 - a0;
+  const nqp = (nqc + 3) & ~3;
+  // queries of this chunk, packed like the training rows
+  const qp = new Float64Array(nqp * d);
+  const qn = new Float64Array(nqp);
+  for (let i = 0; i < nqc; i++) {
+    const po = (i >> 2) * 4 * d + (i & 3);
+    const ro = (a0 + i) * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const v = q[ro + j]!;
+      qp[po + 4 * j] = v;
+      s += v * v;
+    }
+    qn[i] = s;
+  }
+  const bd = new Float64Array(nqp * k).fill(Infinity);
+  const bi = new Int32Array(nqp * k).fill(-1);
+  const worst = new Float64Array(nqp).fill(Infinity);
+  // padded query rows never take a neighbour
+  for (let i = nqc; i < nqp; i++) worst[i] = -Infinity;
+  const push = (row: number, r: number, idx: number): void => {
+    insert(bd, bi, row * k, k, r < 0 ? 0 : r, idx);
+    worst[row] = bd[row * k + k - 1]!;
+  };
+  for (let t0 = 0; t0 < ntp; t0 += TB) {
+    const t1 = Math.min(ntp, t0 + TB);
+    for (let A = 0; A < nqp; A += 4) {
+      const qo = A * d;
+      const n0 = qn[A]!;
+      const n1 = qn[A + 1]!;
+      const n2 = qn[A + 2]!;
+      const n3 = qn[A + 3]!;
+      for (let B = t0; B < t1; B += 4) {
+        const to = B * d;
+        let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        for (let j = 0; j < d; j++) {
+          const x = qo + 4 * j;
+          const y = to + 4 * j;
+          const q0 = qp[x]!, q1 = qp[x + 1]!, q2 = qp[x + 2]!, q3 = qp[x + 3]!;
+          const u0 = tp[y]!, u1 = tp[y + 1]!, u2 = tp[y + 2]!, u3 = tp[y + 3]!;
+          c00 += q0 * u0; c01 += q0 * u1; c02 += q0 * u2; c03 += q0 * u3;
+          c10 += q1 * u0; c11 += q1 * u1; c12 += q1 * u2; c13 += q1 * u3;
+          c20 += q2 * u0; c21 += q2 * u1; c22 += q2 * u2; c23 += q2 * u3;
+          c30 += q3 * u0; c31 += q3 * u1; c32 += q3 * u2; c33 += q3 * u3;
+        }
+        const m0 = tn[B]!, m1 = tn[B + 1]!, m2 = tn[B + 2]!, m3 = tn[B + 3]!;
+        let r: number;
+        let w = worst[A]!;
+        if ((r = n0 + m0 - 2 * c00) < w) { push(A, r, B); w = worst[A]!; }
+        if ((r = n0 + m1 - 2 * c01) < w) { push(A, r, B + 1); w = worst[A]!; }
+        if ((r = n0 + m2 - 2 * c02) < w) { push(A, r, B + 2); w = worst[A]!; }
+        if ((r = n0 + m3 - 2 * c03) < w) push(A, r, B + 3);
+        w = worst[A + 1]!;
+        if ((r = n1 + m0 - 2 * c10) < w) { push(A + 1, r, B); w = worst[A + 1]!; }
+        if ((r = n1 + m1 - 2 * c11) < w) { push(A + 1, r, B + 1); w = worst[A + 1]!; }
+        if ((r = n1 + m2 - 2 * c12) < w) { push(A + 1, r, B + 2); w = worst[A + 1]!; }
+        if ((r = n1 + m3 - 2 * c13) < w) push(A + 1, r, B + 3);
+        w = worst[A + 2]!;
+        if ((r = n2 + m0 - 2 * c20) < w) { push(A + 2, r, B); w = worst[A + 2]!; }
+        if ((r = n2 + m1 - 2 * c21) < w) { push(A + 2, r, B + 1); w = worst[A + 2]!; }
+        if ((r = n2 + m2 - 2 * c22) < w) { push(A + 2, r, B + 2); w = worst[A + 2]!; }
+        if ((r = n2 + m3 - 2 * c23) < w) push(A + 2, r, B + 3);
+        w = worst[A + 3]!;
+        if ((r = n3 + m0 - 2 * c30) < w) { push(A + 3, r, B); w = worst[A + 3]!; }
+        if ((r = n3 + m1 - 2 * c31) < w) { push(A + 3, r, B + 1); w = worst[A + 3]!; }
+        if ((r = n3 + m2 - 2 * c32) < w) { push(A + 3, r, B + 2); w = worst[A + 3]!; }
+        if ((r = n3 + m3 - 2 * c33) < w) push(A + 3, r, B + 3);
+      }
+    }
+  }
+  a.bestD.set(bd.subarray(0, nqc * k), a0 * k);
+  a.bestI.set(bi.subarray(0, nqc * k), a0 * k);
+}
+
+/** Euclidean search of packed training rows, over both cores when the work is big enough. */
+function euclidKnn(train: PackedRows, Q: Matrix, k: number, opts: SearchOptions): Neighbours {
+  const nq = Q.rows;
+  const d = train.cols;
+  const ntp = train.norms.length;
+  const nChunks = Math.ceil(nq / CHUNK);
+  const big = nq * ntp * d > 2e7 && nChunks > 1;
+  const sab = <T extends Float64Array | Int32Array>(make: (b: SharedArrayBuffer) => T, bytes: number): T => make(new SharedArrayBuffer(Math.max(8, bytes)));
+  let q = Q.data;
+  if (big && !(q.buffer instanceof SharedArrayBuffer)) {
+    q = sab((b) => new Float64Array(b), 8 * nq * d).subarray(0, nq * d);
+    q.set(Q.data);
+  }
+  const bestD = big ? sab((b) => new Float64Array(b), 8 * nq * k).subarray(0, nq * k) : new Float64Array(nq * k);
+  const bestI = big ? sab((b) => new Int32Array(b), 4 * nq * k).subarray(0, nq * k) : new Int32Array(nq * k);
+  const args: EuclidArgs = { tp: train.panels, tn: train.norms, ntp, d, q, nq, k, bestD, bestI };
+  const every = Math.max(1, Math.floor(nChunks / 100));
+  let done = 0;
+  const local = (c: number): void => {
+    if (opts.signal?.aborted) throw new LatheError('CANCELLED', 'The neighbour search was cancelled.');
+    euclidChunk(args, c);
+    if (++done % every === 0) opts.onProgress?.(Math.min(1, (c + 1) / nChunks));
+  };
+  if (big) runChunksSync({ module: import.meta.url, fn: 'euclidChunk', args }, nChunks, local);
+  else for (let c = 0; c < nChunks; c++) local(c);
+  opts.onProgress?.(1);
+  // fresh arrays: a late helper may still write (the same values) into the shared ones
+  const distances = new Float64Array(nq * k);
+  for (let i = 0; i < distances.length; i++) distances[i] = Math.sqrt(bestD[i]!);
+  return { distances, indices: Int32Array.from(bestI), k };
+}
+
 /** Brute-force search over all training rows, blocked over queries and training rows. */
-export function bruteKnn(train: Matrix, trainNorms: Float64Array | null, Q: Matrix, k: number, metric: MetricKind, p: number, opts: SearchOptions = {}): Neighbours {
+export function bruteKnn(train: Matrix, packed: PackedRows | null, Q: Matrix, k: number, metric: MetricKind, p: number, opts: SearchOptions = {}): Neighbours {
+  if (metric === 'euclidean' && packed !== null) return euclidKnn(packed, Q, k, opts);
   const d = train.cols;
   const nt = train.rows;
   const nq = Q.rows;
@@ -59,9 +318,6 @@ export function bruteKnn(train: Matrix, trainNorms: Float64Array | null, Q: Matr
   const q = Q.data;
   const bestD = new Float64Array(nq * k);
   const bestI = new Int32Array(nq * k);
-  const g = new Float64Array(QB * TB);
-  const qn = new Float64Array(QB);
-  const useGemm = metric === 'euclidean' && trainNorms !== null;
   const pIs1 = metric === 'manhattan' || (metric === 'minkowski' && p === 1);
   const pIs2 = metric === 'euclidean' || (metric === 'minkowski' && p === 2);
   for (let q0 = 0; q0 < nq; q0 += QB) {
@@ -69,71 +325,25 @@ export function bruteKnn(train: Matrix, trainNorms: Float64Array | null, Q: Matr
     const q1 = Math.min(nq, q0 + QB);
     bestD.fill(Infinity, q0 * k, q1 * k);
     bestI.fill(-1, q0 * k, q1 * k);
-    if (useGemm) {
-      for (let a = q0; a < q1; a++) {
-        let s = 0;
-        for (let j = 0; j < d; j++) s += q[a * d + j]! * q[a * d + j]!;
-        qn[a - q0] = s;
-      }
-    }
     for (let t0 = 0; t0 < nt; t0 += TB) {
       const t1 = Math.min(nt, t0 + TB);
-      const bt = t1 - t0;
-      if (useGemm) {
-        // g[a, b] = q_a · t_b
-        for (let a = q0; a < q1; a++) {
-          const ao = a * d;
-          const go = (a - q0) * TB;
-          for (let b = t0; b < t1; b++) {
-            const bo = b * d;
-            let s0 = 0;
-            let s1 = 0;
-            let s2 = 0;
-            let s3 = 0;
-            let j = 0;
-            for (; j + 3 < d; j += 4) {
-              s0 += q[ao + j]! * t[bo + j]!;
-              s1 += q[ao + j + 1]! * t[bo + j + 1]!;
-              s2 += q[ao + j + 2]! * t[bo + j + 2]!;
-              s3 += q[ao + j + 3]! * t[bo + j + 3]!;
+      for (let a = q0; a < q1; a++) {
+        const ao = a * d;
+        const o = a * k;
+        let worst = bestD[o + k - 1]!;
+        for (let b = t0; b < t1; b++) {
+          const bo = b * d;
+          let r = 0;
+          if (pIs1) for (let j = 0; j < d; j++) r += Math.abs(q[ao + j]! - t[bo + j]!);
+          else if (pIs2) {
+            for (let j = 0; j < d; j++) {
+              const z = q[ao + j]! - t[bo + j]!;
+              r += z * z;
             }
-            for (; j < d; j++) s0 += q[ao + j]! * t[bo + j]!;
-            g[go + b - t0] = s0 + s1 + (s2 + s3);
-          }
-        }
-        for (let a = q0; a < q1; a++) {
-          const o = a * k;
-          const go = (a - q0) * TB;
-          const na = qn[a - q0]!;
-          let worst = bestD[o + k - 1]!;
-          for (let b = 0; b < bt; b++) {
-            let r = na + trainNorms[t0 + b]! - 2 * g[go + b]!;
-            if (r < 0) r = 0;
-            if (r < worst) {
-              insert(bestD, bestI, o, k, r, t0 + b);
-              worst = bestD[o + k - 1]!;
-            }
-          }
-        }
-      } else {
-        for (let a = q0; a < q1; a++) {
-          const ao = a * d;
-          const o = a * k;
-          let worst = bestD[o + k - 1]!;
-          for (let b = t0; b < t1; b++) {
-            const bo = b * d;
-            let r = 0;
-            if (pIs1) for (let j = 0; j < d; j++) r += Math.abs(q[ao + j]! - t[bo + j]!);
-            else if (pIs2) {
-              for (let j = 0; j < d; j++) {
-                const z = q[ao + j]! - t[bo + j]!;
-                r += z * z;
-              }
-            } else for (let j = 0; j < d; j++) r += Math.abs(q[ao + j]! - t[bo + j]!) ** p;
-            if (r < worst) {
-              insert(bestD, bestI, o, k, r, b);
-              worst = bestD[o + k - 1]!;
-            }
+          } else for (let j = 0; j < d; j++) r += Math.abs(q[ao + j]! - t[bo + j]!) ** p;
+          if (r < worst) {
+            insert(bestD, bestI, o, k, r, b);
+            worst = bestD[o + k - 1]!;
           }
         }
       }

@@ -15,12 +15,13 @@ import { KNN_CLASSIFIER_OWNER, KNN_CLASSIFIER_SCHEMA, KNN_REGRESSOR_OWNER, KNN_R
 import { accuracyOf, checkAborted, checkClassTargets, checkMatrix, checkPredictMatrix, checkRegressionTargets, notFitted, r2Of } from '../check.ts';
 import type { Classifier, EstimatorState, FitOptions, Matrix, Regressor } from '../estimator.ts';
 import { stateArray, stateNumber } from '../state.ts';
-import { bruteKnn, KdTree, rowNorms } from './knn-search.ts';
-import type { MetricKind, Neighbours, SearchOptions } from './knn-search.ts';
+import { bruteKnn, KdTree, packRows } from './knn-search.ts';
+import type { MetricKind, Neighbours, PackedRows, SearchOptions } from './knn-search.ts';
 
 interface Index {
   X: Matrix;
-  norms: Float64Array | null;
+  /** training rows packed for the euclidean brute-force kernel */
+  packed: PackedRows | null;
   tree: KdTree | null;
   metric: MetricKind;
   p: number;
@@ -44,7 +45,7 @@ function buildIndex(params: Params, X: Matrix): Index {
   const method = algo === 'brute' ? 'brute' : algo === 'kd_tree' ? 'kd_tree' : X.cols <= 15 && X.rows >= 64 ? 'kd_tree' : 'brute';
   return {
     X,
-    norms: method === 'brute' && metric === 'euclidean' ? rowNorms(X) : null,
+    packed: method === 'brute' && metric === 'euclidean' ? packRows(X) : null,
     tree: method === 'kd_tree' ? new KdTree(X, params.leaf_size as number) : null,
     metric,
     p,
@@ -53,7 +54,7 @@ function buildIndex(params: Params, X: Matrix): Index {
 }
 
 function search(ix: Index, Q: Matrix, k: number, opts?: SearchOptions): Neighbours {
-  return ix.tree ? ix.tree.query(Q, k, ix.metric, ix.p, opts) : bruteKnn(ix.X, ix.norms, Q, k, ix.metric, ix.p, opts);
+  return ix.tree ? ix.tree.query(Q, k, ix.metric, ix.p, opts) : bruteKnn(ix.X, ix.packed, Q, k, ix.metric, ix.p, opts);
 }
 
 function copyMatrix(X: Matrix): Matrix {

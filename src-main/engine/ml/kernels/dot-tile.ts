@@ -1,0 +1,182 @@
+/**
+ * A WebAssembly SIMD kernel for brute-force euclidean neighbours: squared
+ * distances between one panel of 4 query rows and `np` panels of 4 training
+ * rows, through ‖q‖² + ‖t‖² − 2 q·t with f64x2 lanes (8 vector accumulators,
+ * a 4×4 register tile). Scalar JavaScript reaches about a third of this.
+ *
+ * Layout (byte offsets into the instance's memory): rows are packed in
+ * panels of 4, feature by feature ([panel][feature][4] doubles); `tn`/`qn`
+ * hold the squared norms in the same order; the result for panel p is 16
+ * doubles at out + 128·p, query-major (out[p·16 + 4·qi + ti]); `wp` holds
+ * 4 thresholds and the answer flags the queries with a distance below theirs.
+ * The dot
+ * products add the features in order, lane by lane, so results do not depend
+ * on how work is split.
+ *
+ * The module is hand-assembled (no WAT toolchain ships with Lathe); it is
+ * about 300 bytes. `dotTileKernel()` answers null where WASM SIMD is missing.
+ */
+
+// opcodes
+const LOCAL_GET = 0x20;
+const LOCAL_SET = 0x21;
+const LOCAL_TEE = 0x22;
+const I32_CONST = 0x41;
+const I32_ADD = 0x6a;
+const I32_SUB = 0x6b;
+const BLOCK = 0x02;
+const LOOP = 0x03;
+const BR_IF = 0x0d;
+const END = 0x0b;
+const VOID = 0x40;
+const SIMD = 0xfd;
+const V128_LOAD = [SIMD, 0x00];
+const V128_LOAD64_SPLAT = [SIMD, 0x0a];
+const V128_STORE = [SIMD, 0x0b];
+const V128_CONST = [SIMD, 0x0c];
+const F64X2_ADD = [SIMD, 0xf0, 0x01];
+const F64X2_SUB = [SIMD, 0xf1, 0x01];
+const F64X2_MUL = [SIMD, 0xf2, 0x01];
+const F64X2_LT = [SIMD, 0x49];
+const V128_OR = [SIMD, 0x50];
+const V128_ANY_TRUE = [SIMD, 0x53];
+const I32_OR = 0x72;
+const I32_SHL = 0x74;
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+const mem = (op: number[], offset: number): number[] => [...op, 3, ...uleb(offset)];
+const get = (i: number): number[] => [LOCAL_GET, i];
+const set = (i: number): number[] => [LOCAL_SET, i];
+const addConst = (i: number, c: number): number[] => [...get(i), I32_CONST, ...sleb(c), I32_ADD, ...set(i)];
+
+// params: 0 qp, 1 tp, 2 tn, 3 qn, 4 out, 5 np, 6 d, 7 wp;
+// locals: 8 q, 9 j (i32); 10..17 acc, 18 u01, 19 u23, 20 s, 21..24 w, 25..28 hit, 29 r (v128)
+const Q = 8;
+const J = 9;
+const ACC = 10;
+const U01 = 18;
+const U23 = 19;
+const S = 20;
+const W = 21;
+const HIT = 25;
+const R = 29;
+
+function body(): number[] {
+  const b: number[] = [];
+  for (let qi = 0; qi < 4; qi++) b.push(...get(7), ...mem(V128_LOAD64_SPLAT, 8 * qi), ...set(W + qi));
+  b.push(BLOCK, VOID, LOOP, VOID);
+  for (let a = 0; a < 8; a++) b.push(...V128_CONST, ...new Array<number>(16).fill(0), ...set(ACC + a));
+  b.push(...get(0), ...set(Q), ...get(6), ...set(J));
+  b.push(LOOP, VOID);
+  b.push(...get(1), ...mem(V128_LOAD, 0), ...set(U01), ...get(1), ...mem(V128_LOAD, 16), ...set(U23));
+  for (let qi = 0; qi < 4; qi++) {
+    b.push(...get(Q), ...mem(V128_LOAD64_SPLAT, 8 * qi), ...set(S));
+    b.push(...get(ACC + 2 * qi), ...get(S), ...get(U01), ...F64X2_MUL, ...F64X2_ADD, ...set(ACC + 2 * qi));
+    b.push(...get(ACC + 2 * qi + 1), ...get(S), ...get(U23), ...F64X2_MUL, ...F64X2_ADD, ...set(ACC + 2 * qi + 1));
+  }
+  b.push(...addConst(1, 32), ...addConst(Q, 32));
+  b.push(...get(J), I32_CONST, 1, I32_SUB, LOCAL_TEE, J, BR_IF, 0, END);
+  b.push(...get(2), ...mem(V128_LOAD, 0), ...set(U01), ...get(2), ...mem(V128_LOAD, 16), ...set(U23));
+  for (let qi = 0; qi < 4; qi++) {
+    b.push(...get(3), ...mem(V128_LOAD64_SPLAT, 8 * qi), ...set(S));
+    for (let h = 0; h < 2; h++) {
+      const acc = ACC + 2 * qi + h;
+      b.push(...get(4), ...get(S), ...get(h === 0 ? U01 : U23), ...F64X2_ADD, ...get(acc), ...get(acc), ...F64X2_ADD, ...F64X2_SUB);
+      b.push(LOCAL_TEE, R, ...mem(V128_STORE, 32 * qi + 16 * h));
+      b.push(...get(HIT + qi), ...get(R), ...get(W + qi), ...F64X2_LT, ...V128_OR, ...set(HIT + qi));
+    }
+  }
+  b.push(...addConst(2, 32), ...addConst(4, 128));
+  b.push(...get(5), I32_CONST, 1, I32_SUB, LOCAL_TEE, 5, BR_IF, 0, END, END);
+  // bit qi set: some distance of query qi is below its threshold
+  b.push(...get(HIT), ...V128_ANY_TRUE);
+  for (let qi = 1; qi < 4; qi++) b.push(...get(HIT + qi), ...V128_ANY_TRUE, I32_CONST, qi, I32_SHL, I32_OR);
+  b.push(END);
+  const locals = [2, ...uleb(2), 0x7f, ...uleb(20), 0x7b];
+  const code = [...locals, ...b];
+  return [...uleb(code.length), ...code];
+}
+
+function section(id: number, content: number[]): number[] {
+  return [id, ...uleb(content.length), ...content];
+}
+
+function str(s: string): number[] {
+  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+}
+
+/** The module's bytes. */
+export function dotTileWasm(): Uint8Array<ArrayBuffer> {
+  const fn = body();
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [1, 0x60, 8, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 1, 0x7f]),
+    ...section(2, [1, ...str('env'), ...str('mem'), 0x02, 0x00, 1]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...str('tile'), 0x00, 0]),
+    ...section(10, [1, ...fn]),
+  ]);
+}
+
+/**
+ * Distances of 4 query rows to np panels of training rows; answers a bit mask
+ * with bit qi set when some distance of query qi is below wp[qi] (its current
+ * k-th best), so the caller scans only those rows of the output.
+ */
+export type TileFn = (qp: number, tp: number, tn: number, qn: number, out: number, np: number, d: number, wp: number) => number;
+
+export interface DotTileKernel {
+  memory: WebAssembly.Memory;
+  tile: TileFn;
+  /** grow the memory to at least `bytes` (views taken before are invalid after) */
+  reserve(bytes: number): void;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** A fresh instance with its own memory, or null where WebAssembly SIMD is not available. */
+export function dotTileKernel(): DotTileKernel | null {
+  if (compiled === undefined) {
+    try {
+      const bytes = dotTileWasm();
+      compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  if (!compiled) return null;
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const inst = new WebAssembly.Instance(compiled, { env: { mem: memory } });
+  const tile = inst.exports.tile as TileFn;
+  return {
+    memory,
+    tile,
+    reserve(bytes: number): void {
+      const have = memory.buffer.byteLength;
+      if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
+    },
+  };
+}
