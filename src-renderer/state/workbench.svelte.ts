@@ -7,11 +7,12 @@ import { Explore } from './explore.svelte.ts';
 import { Importer } from './importer.svelte.ts';
 import { Jobs } from './jobs.svelte.ts';
 import { Models } from './models.svelte.ts';
+import { Networks } from './nn.svelte.ts';
 import { Notices } from './notices.svelte.ts';
 import { Teach } from './teach.svelte.ts';
 
 /** The centre of the window: the data grid, the comparison board, the model library, charts, the k-means lesson. */
-export type View = 'data' | 'compare' | 'models' | 'explore' | 'teach';
+export type View = 'data' | 'compare' | 'models' | 'explore' | 'teach' | 'nn';
 
 export class Workbench {
   readonly conn = new Connection();
@@ -21,6 +22,7 @@ export class Workbench {
   readonly importer = new Importer(this.conn, this.datasets, this.notices);
   readonly models = new Models(this.conn, this.notices);
   readonly compare = new Compare(this.conn, this.notices, this.models);
+  readonly nn = new Networks(this.conn, this.notices, this.models);
   readonly explore = new Explore(this.conn, this.notices);
   readonly teach = new Teach(this.conn, this.notices);
   info = $state.raw<AppInfo | null>(null);
