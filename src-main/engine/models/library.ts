@@ -39,22 +39,11 @@ export function sourceOfStored(m: StoredModel): ModelSource {
 export function bundleOfStored(m: StoredModel, latheVersion: string): Uint8Array {
   const state = stateFromString(m.estimator);
   const source = sourceOfStored(m);
-  const blobs: Uint8Array[] = [];
-  let model: ModelPayload;
-  if (source.payload.kind === 'network') {
-    model = {
-      kind: 'network',
-      spec: source.payload.spec as unknown as Record<string, unknown>,
-      weights: source.payload.weights.map((w) => {
-        blobs.push(new Uint8Array(w.data.buffer, w.data.byteOffset, w.data.byteLength));
-        return { name: w.name, shape: w.shape, ref: blobs.length - 1 };
-      }),
-    };
-  } else {
-    const split = splitState(state);
-    blobs.push(...split.buffers);
-    model = { kind: 'estimator', state: split.json as EstimatorPayload['state'] };
-  }
+  // The whole state, networks included (their spec, float32 weights, summary, history and backend report):
+  // typed arrays become weights blobs, the rest stays JSON.
+  const split = splitState(state);
+  const blobs = split.buffers;
+  const model: ModelPayload = { kind: 'estimator', state: split.json as EstimatorPayload['state'] };
   const pipeline = m.pipeline as PipelineState;
   const manifest: Omit<ModelManifest, 'blobs' | 'formatVersion'> = {
     format: BUNDLE_FORMAT,
@@ -99,7 +88,7 @@ export function sourceOfBundle(b: Bundle): ModelSource {
       }),
     };
   } else {
-    payload = { kind: 'estimator', state: joinState(m.model.state, b.blobs) };
+    payload = payloadOfState(joinState(m.model.state, b.blobs));
   }
   const inputs = m.preprocessing.inputs.map((c) => c.name);
   const featureNames = m.features.map((f) => f.name);
@@ -116,10 +105,10 @@ export function sourceOfBundle(b: Bundle): ModelSource {
 export async function loadBundle(bytes: Uint8Array, file = 'The model file'): Promise<{ bundle: Bundle; source: ModelSource; runtime: ModelRuntime }> {
   const bundle = readBundle(bytes, file);
   const m = bundle.manifest;
-  if (!isAlgoName(m.algorithm) && m.model.kind !== 'network') {
+  const source = sourceOfBundle(bundle);
+  if (!isAlgoName(m.algorithm) && source.payload.kind !== 'network') {
     throw new LatheError('BAD_MODEL_FILE', `${file} holds a model of algorithm '${m.algorithm}', which this Lathe does not know.`, { file, algo: m.algorithm });
   }
-  const source = sourceOfBundle(bundle);
   if (source.payload.kind === 'estimator' && source.payload.state.algo !== m.algorithm) {
     throw new LatheError('BAD_MODEL_FILE', `${file} says its algorithm is '${m.algorithm}' but its model state is '${source.payload.state.algo}'; the file is damaged.`, { file });
   }
@@ -137,9 +126,11 @@ export async function loadBundle(bytes: Uint8Array, file = 'The model file'): Pr
 export function storedOfBundle(b: Bundle, source: ModelSource, id: string, name: string, latheVersion: string): StoredModel {
   const m = b.manifest;
   const state: EstimatorState =
-    source.payload.kind === 'estimator'
-      ? source.payload.state
-      : { algo: m.algorithm, params: m.params as Params, state: { spec: source.payload.spec, weights: source.payload.weights } };
+    m.model.kind === 'estimator'
+      ? joinState(m.model.state, b.blobs)
+      : source.payload.kind === 'network'
+        ? { algo: m.algorithm, params: m.params as Params, state: { task: source.payload.spec.task, spec: source.payload.spec, weights: source.payload.weights } }
+        : source.payload.state;
   return {
     id,
     name,
