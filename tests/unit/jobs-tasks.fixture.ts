@@ -13,6 +13,7 @@ type Input =
   | { action: 'exit'; code: number }
   | { action: 'oom' }
   | { action: 'ignore-cancel'; ms: number }
+  | { action: 'busy-check'; ms: number }
   | { action: 'thread-id' };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -50,6 +51,16 @@ export async function run(raw: unknown, ctx: TaskContext): Promise<unknown> {
       const end = Date.now() + input.ms;
       while (Date.now() < end) {
         // a tight loop that never looks at the signal
+      }
+      return 'finished';
+    }
+    case 'busy-check': {
+      // synchronous work that checks its signal but never yields: only the
+      // shared cancel flag can reach it (the cancel message is not delivered)
+      const end = Date.now() + input.ms;
+      let spins = 0;
+      while (Date.now() < end) {
+        if (++spins % 1000 === 0) throwIfAborted(ctx.signal, 'The busy task');
       }
       return 'finished';
     }

@@ -10,6 +10,7 @@ import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { LatheError, toWireError, type WireError } from '../../../src-shared/errors.ts';
 import type { JobInfo, JobKind, Progress } from '../../../src-shared/jobs.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
+import { newCancelFlag, raiseCancelFlag } from './cancel-flag.ts';
 import { spawnWorker } from './spawn.ts';
 
 export const TASK_WORKER_URL = new URL(
@@ -23,7 +24,12 @@ export interface JobSystemOptions {
   /** The worker script (default: workers/task.worker.ts). */
   workerUrl?: URL;
   resourceLimits?: ResourceLimits;
-  /** How long a cancelled job may take to stop before its worker is terminated (default 1000 ms). */
+  /**
+   * How long a cancelled job may take to stop before its worker is terminated
+   * (default 500 ms). Tasks see the cancel at their next signal check through
+   * a shared flag, so a cooperative task stops in milliseconds; the deadline
+   * is for code that does not check, and keeps every cancel under a second.
+   */
   cancelGraceMs?: number;
   /** How many finished jobs jobs.list keeps (default 50). */
   keepFinished?: number;
@@ -54,6 +60,8 @@ interface Job {
   reject: (e: unknown) => void;
   onProgress?: (p: Progress) => void;
   cancelRequested: boolean;
+  /** Raised on cancel; the worker's signal reads it (jobs/cancel-flag.ts). */
+  cancelFlag: Int32Array;
   slot?: Slot;
   detach?: () => void;
 }
@@ -65,6 +73,9 @@ interface Slot {
   retiring: boolean;
   cancelTimer?: ReturnType<typeof setTimeout>;
 }
+
+/** After terminate() on a cancel deadline, how long the answer waits for the worker to be gone (its locks released). */
+const TERMINATE_WAIT_MS = 200;
 
 /** Default heap limit for a worker: half the machine's memory, between 512 MiB and 8 GiB. */
 export function defaultResourceLimits(): ResourceLimits {
@@ -88,7 +99,7 @@ export class JobSystem {
     this.size = Math.max(1, Math.floor(opts.size ?? availableParallelism()));
     this.workerUrl = opts.workerUrl ?? TASK_WORKER_URL;
     this.resourceLimits = opts.resourceLimits ?? defaultResourceLimits();
-    this.cancelGraceMs = opts.cancelGraceMs ?? 1000;
+    this.cancelGraceMs = opts.cancelGraceMs ?? 500;
     this.keepFinished = opts.keepFinished ?? 50;
     this.onChange = opts.onChange;
   }
@@ -112,6 +123,7 @@ export class JobSystem {
       reject,
       onProgress: opts.onProgress,
       cancelRequested: false,
+      cancelFlag: newCancelFlag(),
     };
     this.jobs.set(id, job);
     if (opts.signal) {
@@ -159,14 +171,26 @@ export class JobSystem {
     }
     if (job.cancelRequested) return true;
     job.cancelRequested = true;
+    // The flag first: a task in synchronous code sees it at its next signal
+    // check; the message wakes a task that is waiting (I/O, a pool, a timer).
+    raiseCancelFlag(job.cancelFlag);
     const slot = job.slot;
     if (slot) {
       this.post(slot, { t: 'cancel', jobId: id });
       slot.cancelTimer = setTimeout(() => {
         if (slot.job !== job) return;
-        // The task ignored the request (a tight loop, a blocking call): stop it the hard way.
-        this.finish(job, 'cancelled', undefined, { code: 'CANCELLED', message: `${job.info.title} was cancelled (its worker was stopped).` });
-        this.retire(slot);
+        // The task did not stop in time (a long step with no signal check, a
+        // blocking native call): stop its worker the hard way, and answer once
+        // the worker is gone (so its locks are free) or shortly after.
+        const answer = (): void =>
+          this.finish(job, 'cancelled', undefined, { code: 'CANCELLED', message: `${job.info.title} was cancelled (its worker was stopped).` });
+        const wait = setTimeout(answer, TERMINATE_WAIT_MS);
+        void this.retire(slot)
+          .catch(() => 0)
+          .then(() => {
+            clearTimeout(wait);
+            answer();
+          });
       }, this.cancelGraceMs);
     }
     return true;
@@ -194,6 +218,7 @@ export class JobSystem {
     }
     const ending: Promise<unknown>[] = [];
     for (const slot of [...this.slots]) {
+      if (slot.job) raiseCancelFlag(slot.job.cancelFlag);
       if (slot.job) this.finish(slot.job, 'cancelled', undefined, { code: 'CANCELLED', message: 'The engine shut down while the job was running.' });
       ending.push(this.retire(slot));
     }
@@ -234,7 +259,7 @@ export class JobSystem {
     job.info.state = 'running';
     job.info.progress = { fraction: 0, phase: 'starting' };
     this.changed(job);
-    this.post(slot, { t: 'run', jobId: job.info.id, task: job.spec.task, module: job.spec.module, input: job.spec.input });
+    this.post(slot, { t: 'run', jobId: job.info.id, task: job.spec.task, module: job.spec.module, input: job.spec.input, cancelFlag: job.cancelFlag });
   }
 
   private post(slot: Slot, m: ToWorker): void {

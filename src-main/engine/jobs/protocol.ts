@@ -3,8 +3,12 @@ import type { WireError } from '../../../src-shared/errors.ts';
 import type { Progress } from '../../../src-shared/jobs.ts';
 
 export type ToWorker =
-  /** Run task `task` (a name in the worker's registry, or loaded from `module`, a file URL). */
-  | { t: 'run'; jobId: string; task: string; module?: string; input: unknown }
+  /**
+   * Run task `task` (a name in the worker's registry, or loaded from `module`,
+   * a file URL). `cancelFlag` (jobs/cancel-flag.ts) is raised by the pool on
+   * cancel, so the task's signal trips even while it runs synchronous code.
+   */
+  | { t: 'run'; jobId: string; task: string; module?: string; input: unknown; cancelFlag?: Int32Array }
   | { t: 'cancel'; jobId: string };
 
 export type FromWorker =

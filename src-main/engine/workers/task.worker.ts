@@ -6,6 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { toWireError, LatheError } from '../../../src-shared/errors.ts';
 import type { Progress } from '../../../src-shared/jobs.ts';
+import { linkCancelFlag } from '../jobs/cancel-flag.ts';
 import type { FromWorker, TaskModule, ToWorker } from '../jobs/protocol.ts';
 import { TASKS } from './registry.ts';
 
@@ -29,6 +30,8 @@ async function load(task: string, module: string | undefined): Promise<TaskModul
 
 async function run(m: Extract<ToWorker, { t: 'run' }>): Promise<void> {
   const controller = new AbortController();
+  // The flag reaches a task busy in synchronous code; the cancel message only arrives when it yields.
+  if (m.cancelFlag) linkCancelFlag(controller, m.cancelFlag);
   controllers.set(m.jobId, controller);
   let last = 0;
   let pending: Progress | undefined;
