@@ -70,7 +70,7 @@ test('search → models → export → load → predict, with exit codes', async
   // Bad files: exit 2 and the code in the JSON error.
   const good = readFileSync(join(dir, 'best.lathe'));
   const bad = Buffer.from(good);
-  bad[100] ^= 1;
+  bad[100] = bad[100]! ^ 1;
   writeFileSync(join(dir, 'tampered.lathe'), bad);
   writeFileSync(join(dir, 'notes.json'), '{"hello": "world"}');
   const future = Buffer.from(good);
