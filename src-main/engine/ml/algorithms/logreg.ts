@@ -39,10 +39,6 @@ interface Fitted {
   warnings: FitWarning[];
 }
 
-function log1pExp(z: number): number {
-  return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-}
-
 function sigmoid(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
@@ -277,80 +273,142 @@ export class LogisticRegression implements Classifier {
   }
 }
 
-/** Σ w_i [log(1+e^z_i) − y_i z_i] + ‖β‖²/(2C), z = Xβ + b; parameters [β (d), b]. */
-function binaryObjective(X: Matrix, y: Float64Array, w: Float64Array, C: number, fitIntercept: boolean) {
+/** Rows per chunk of the objectives' data pass (partial sums added in chunk order). */
+const ROWS_PER_CHUNK = 4096;
+
+interface ObjectiveArgs {
+  x: Float64Array;
+  y: Float64Array | Int32Array;
+  w: Float64Array;
+  n: number;
+  d: number;
+  K: number;
+  fitIntercept: boolean;
+  /** current parameters */
+  p: Float64Array;
+  /** per chunk: [f, gradient (length of p)] */
+  part: Float64Array;
+}
+
+/**
+ * One chunk of the binary objective: loss and gradient of rows in the chunk.
+ * One exp and one log1p per row: e = e^{−|z|} gives both log(1+e^z) and the
+ * sigmoid (the same values as the separate formulas).
+ */
+function binaryChunk(a: ObjectiveArgs, c: number): void {
+  const { x, w, d, p } = a;
+  const y = a.y as Float64Array;
+  const np = p.length;
+  const i0 = c * ROWS_PER_CHUNK;
+  const i1 = Math.min(a.n, i0 + ROWS_PER_CHUNK);
+  const o0 = c * (np + 1);
+  const part = a.part;
+  part.fill(0, o0, o0 + np + 1);
+  const go = o0 + 1;
+  const b = a.fitIntercept ? p[d]! : 0;
+  let f = 0;
+  let gb = 0;
+  for (let i = i0; i < i1; i++) {
+    const o = i * d;
+    let z = b;
+    for (let j = 0; j < d; j++) z += x[o + j]! * p[j]!;
+    const wi = w[i]!;
+    const yi = y[i]!;
+    const e = Math.exp(-Math.abs(z));
+    const l = Math.log1p(e);
+    f += wi * ((z > 0 ? z + l : l) - yi * z);
+    const r = wi * ((z >= 0 ? 1 / (1 + e) : e / (1 + e)) - yi);
+    gb += r;
+    for (let j = 0; j < d; j++) part[go + j] = part[go + j]! + r * x[o + j]!;
+  }
+  part[o0] = f;
+  if (a.fitIntercept) part[go + d] = gb;
+}
+
+/** One chunk of the multinomial objective (see multinomialObjective). */
+function multinomialChunk(a: ObjectiveArgs, c: number): void {
+  const { x, w, d, p, K, fitIntercept } = a;
+  const y = a.y as Int32Array;
+  const np = p.length;
+  const i0 = c * ROWS_PER_CHUNK;
+  const i1 = Math.min(a.n, i0 + ROWS_PER_CHUNK);
+  const o0 = c * (np + 1);
+  const part = a.part;
+  part.fill(0, o0, o0 + np + 1);
+  const go = o0 + 1;
+  const bo = K * d;
+  const z = new Float64Array(K);
+  let f = 0;
+  for (let i = i0; i < i1; i++) {
+    const o = i * d;
+    let mx = -Infinity;
+    for (let k = 0; k < K; k++) {
+      let s = fitIntercept ? p[bo + k]! : 0;
+      const wo = k * d;
+      for (let j = 0; j < d; j++) s += x[o + j]! * p[wo + j]!;
+      z[k] = s;
+      if (s > mx) mx = s;
+    }
+    const yi = y[i]!;
+    const wi = w[i]!;
+    const zy = z[yi]! - mx;
+    let sum = 0;
+    for (let k = 0; k < K; k++) {
+      const e = Math.exp(z[k]! - mx);
+      z[k] = e;
+      sum += e;
+    }
+    // loss = log Σ e^{z} − z_y = log(sum) − (z_y − mx); z now holds e^{z−mx}
+    f += wi * (Math.log(sum) - zy);
+    const inv = 1 / sum;
+    for (let k = 0; k < K; k++) {
+      const r = wi * (z[k]! * inv - (k === yi ? 1 : 0));
+      if (fitIntercept) part[go + bo + k] = part[go + bo + k]! + r;
+      const wo = go + k * d;
+      for (let j = 0; j < d; j++) part[wo + j] = part[wo + j]! + r * x[o + j]!;
+    }
+  }
+  part[o0] = f;
+}
+
+/**
+ * The data pass of an objective over chunks of rows, plus the L2 penalty on
+ * the first `penalised` parameters. (Splitting the pass over two threads was
+ * measured slower here: 1M × 20 binary, 3.1-4.1 s single vs 6.6-7.9 s with a
+ * helper under load; the chunks keep that door open.)
+ */
+function chunkedObjective(chunk: (a: ObjectiveArgs, c: number) => void, X: Matrix, y: Float64Array | Int32Array, w: Float64Array, K: number, C: number, fitIntercept: boolean, np: number, penalised: number) {
   const n = X.rows;
   const d = X.cols;
-  const x = X.data;
+  const nChunks = Math.max(1, Math.ceil(n / ROWS_PER_CHUNK));
+  const args: ObjectiveArgs = { x: X.data, y, w, n, d, K, fitIntercept, p: new Float64Array(np), part: new Float64Array(nChunks * (np + 1)) };
   const alpha = Number.isFinite(C) ? 1 / C : 0;
   return (p: Float64Array, g: Float64Array): number => {
-    g.fill(0);
-    const b = fitIntercept ? p[d]! : 0;
+    args.p.set(p);
+    for (let c = 0; c < nChunks; c++) chunk(args, c);
+    const part = args.part;
     let f = 0;
-    let gb = 0;
-    for (let i = 0; i < n; i++) {
-      const o = i * d;
-      let z = b;
-      for (let j = 0; j < d; j++) z += x[o + j]! * p[j]!;
-      f += w[i]! * (log1pExp(z) - y[i]! * z);
-      const r = w[i]! * (sigmoid(z) - y[i]!);
-      gb += r;
-      for (let j = 0; j < d; j++) g[j] = g[j]! + r * x[o + j]!;
+    g.fill(0);
+    for (let c = 0; c < nChunks; c++) {
+      const o = c * (np + 1);
+      f += part[o]!;
+      for (let j = 0; j < np; j++) g[j] = g[j]! + part[o + 1 + j]!;
     }
     let pen = 0;
-    for (let j = 0; j < d; j++) {
+    for (let j = 0; j < penalised; j++) {
       pen += p[j]! * p[j]!;
       g[j] = g[j]! + alpha * p[j]!;
     }
-    if (fitIntercept) g[d] = gb;
     return f + 0.5 * alpha * pen;
   };
 }
 
+/** Σ w_i [log(1+e^z_i) − y_i z_i] + ‖β‖²/(2C), z = Xβ + b; parameters [β (d), b]. */
+function binaryObjective(X: Matrix, y: Float64Array, w: Float64Array, C: number, fitIntercept: boolean) {
+  return chunkedObjective(binaryChunk, X, y, w, 1, C, fitIntercept, X.cols + (fitIntercept ? 1 : 0), X.cols);
+}
+
 /** Σ w_i [logsumexp(z_i) − z_i,y_i] + ‖W‖²/(2C), z_i = W x_i + b; parameters [W (K×d row-major), b (K)]. */
 function multinomialObjective(X: Matrix, y: Int32Array, w: Float64Array, K: number, C: number, fitIntercept: boolean) {
-  const n = X.rows;
-  const d = X.cols;
-  const x = X.data;
-  const alpha = Number.isFinite(C) ? 1 / C : 0;
-  const z = new Float64Array(K);
-  return (p: Float64Array, g: Float64Array): number => {
-    g.fill(0);
-    let f = 0;
-    const bo = K * d;
-    for (let i = 0; i < n; i++) {
-      const o = i * d;
-      let mx = -Infinity;
-      for (let k = 0; k < K; k++) {
-        let s = fitIntercept ? p[bo + k]! : 0;
-        const wo = k * d;
-        for (let j = 0; j < d; j++) s += x[o + j]! * p[wo + j]!;
-        z[k] = s;
-        if (s > mx) mx = s;
-      }
-      const yi = y[i]!;
-      const wi = w[i]!;
-      const zy = z[yi]! - mx;
-      let sum = 0;
-      for (let k = 0; k < K; k++) {
-        const e = Math.exp(z[k]! - mx);
-        z[k] = e;
-        sum += e;
-      }
-      // loss = log Σ e^{z} − z_y = log(sum) − (z_y − mx); z now holds e^{z−mx}
-      f += wi * (Math.log(sum) - zy);
-      for (let k = 0; k < K; k++) {
-        const r = wi * (z[k]! / sum - (k === yi ? 1 : 0));
-        if (fitIntercept) g[bo + k] = g[bo + k]! + r;
-        const wo = k * d;
-        for (let j = 0; j < d; j++) g[wo + j] = g[wo + j]! + r * x[o + j]!;
-      }
-    }
-    let pen = 0;
-    for (let j = 0; j < K * d; j++) {
-      pen += p[j]! * p[j]!;
-      g[j] = g[j]! + alpha * p[j]!;
-    }
-    return f + 0.5 * alpha * pen;
-  };
+  return chunkedObjective(multinomialChunk, X, y, w, K, C, fitIntercept, K * X.cols + (fitIntercept ? K : 0), K * X.cols);
 }
