@@ -96,6 +96,25 @@ describe('renderer: networks (browser mode, Chromium)', { skip: skip ?? false },
       [0.5, 0.85],
     ]);
     await page.waitForSelector('[data-testid="probabilities"][data-count="10"]', { timeout: 20_000 });
+
+    // "Predict from an image file": a PNG of a digit from the dataset (white ink on black, 10× scaled).
+    const png = await page.evaluate(() => {
+      const rows = ['0 0 0 12 13 5 0 0', '0 0 0 11 16 9 0 0', '0 0 3 15 16 6 0 0', '0 7 15 16 16 2 0 0', '0 0 1 16 16 3 0 0', '0 0 1 16 16 6 0 0', '0 0 1 16 16 6 0 0', '0 0 0 11 16 10 0 0'];
+      const c = document.createElement('canvas');
+      c.width = 80;
+      c.height = 80;
+      const g = c.getContext('2d')!;
+      rows.forEach((r, y) =>
+        r.split(' ').forEach((v, x) => {
+          const k = Math.round((Number(v) / 16) * 255);
+          g.fillStyle = `rgb(${k},${k},${k})`;
+          g.fillRect(x * 10, y * 10, 10, 10);
+        }),
+      );
+      return c.toDataURL('image/png').split(',')[1]!;
+    });
+    await page.setInputFiles('[data-testid="draw-file"]', { name: 'one.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') });
+    await page.waitForSelector('[data-testid="draw-answer"][data-predicted="1"]', { timeout: 20_000 });
   });
 
   test('export downloads a .lathe file; loading it back lists the model', async () => {
