@@ -19,8 +19,8 @@ test('presets become builder setups with the preset options', () => {
     mlp.layers.map((l) => (l.type === 'dense' ? l.units : l.type)),
     [128, 128],
   );
-  assert.equal(mlp.options.batchSize, 128);
-  assert.equal(mlp.options.epochs, 15);
+  assert.equal(mlp.options.batchSize, NN_PRESETS['mlp-mnist'].options.batchSize);
+  assert.equal(mlp.options.epochs, NN_PRESETS['mlp-mnist'].options.epochs);
   assert.equal(mlp.options.scaling, 'divide');
   const cnn = presetSetup('cnn-mnist');
   assert.equal(cnn.algo, 'cnn');
