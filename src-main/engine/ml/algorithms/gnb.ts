@@ -82,37 +82,42 @@ export class GaussianNB implements Classifier {
       classes.forEach((c, j) => (logPrior[j] = Math.log(counts[c]! / n)));
     }
 
-    // epsilon from the largest per-feature variance over all rows (two-pass).
-    const mu = new Float64Array(d);
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mu[j] = mu[j]! + x[i * d + j]!;
-    for (let j = 0; j < d; j++) mu[j] = mu[j]! / n;
-    const v = new Float64Array(d);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < d; j++) {
-        const t = x[i * d + j]! - mu[j]!;
-        v[j] = v[j]! + t * t;
-      }
-    }
-    let maxVar = 0;
-    for (let j = 0; j < d; j++) maxVar = Math.max(maxVar, v[j]! / n);
-    const epsilon = (this.params.var_smoothing as number) * maxVar;
-
+    // Two passes over X: per-class sums, then per-class squared deviations.
+    // The overall per-feature variance (for epsilon) follows from those:
+    // n·var_j = Σ_k [ Σ_{i∈k} (x_ij − θ_kj)² + n_k (θ_kj − μ_j)² ].
     const theta = new Float64Array(K * d);
     const variance = new Float64Array(K * d);
     const classCount = new Float64Array(K);
     for (let i = 0; i < n; i++) {
       const k = pos[y[i]!]!;
       classCount[k] = classCount[k]! + 1;
-      for (let j = 0; j < d; j++) theta[k * d + j] = theta[k * d + j]! + x[i * d + j]!;
+      const o = i * d;
+      const ko = k * d;
+      for (let j = 0; j < d; j++) theta[ko + j] = theta[ko + j]! + x[o + j]!;
     }
+    const mu = new Float64Array(d);
+    for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) mu[j] = mu[j]! + theta[k * d + j]!;
+    for (let j = 0; j < d; j++) mu[j] = mu[j]! / n;
     for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) theta[k * d + j] = theta[k * d + j]! / classCount[k]!;
     for (let i = 0; i < n; i++) {
       const k = pos[y[i]!]!;
+      const o = i * d;
+      const ko = k * d;
       for (let j = 0; j < d; j++) {
-        const t = x[i * d + j]! - theta[k * d + j]!;
-        variance[k * d + j] = variance[k * d + j]! + t * t;
+        const t = x[o + j]! - theta[ko + j]!;
+        variance[ko + j] = variance[ko + j]! + t * t;
       }
     }
+    const v = new Float64Array(d);
+    for (let k = 0; k < K; k++) {
+      for (let j = 0; j < d; j++) {
+        const t = theta[k * d + j]! - mu[j]!;
+        v[j] = v[j]! + variance[k * d + j]! + classCount[k]! * t * t;
+      }
+    }
+    let maxVar = 0;
+    for (let j = 0; j < d; j++) maxVar = Math.max(maxVar, v[j]! / n);
+    const epsilon = (this.params.var_smoothing as number) * maxVar;
     for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) variance[k * d + j] = variance[k * d + j]! / classCount[k]! + epsilon;
     if (epsilon === 0) {
       for (let q = 0; q < variance.length; q++) {
@@ -148,12 +153,14 @@ export class GaussianNB implements Classifier {
     }
     const out = new Float64Array(X.rows * K);
     const x = X.data;
+    const theta = m.theta;
     for (let i = 0; i < X.rows; i++) {
+      const xo = i * d;
       for (let k = 0; k < K; k++) {
         let s = 0;
         const o = k * d;
         for (let j = 0; j < d; j++) {
-          const t = x[i * d + j]! - m.theta[o + j]!;
+          const t = x[xo + j]! - theta[o + j]!;
           s += t * t * inv[o + j]!;
         }
         out[i * K + k] = base[k]! - 0.5 * s;
