@@ -5,6 +5,7 @@
  * `code ≤ b ⟺ x ≤ edges[b]` and a split found on codes is a plain threshold
  * on the real value.
  */
+import { LatheError } from '../../../../src-shared/errors.ts';
 
 export interface Bins {
   /** Codes, column-major: codes[f * n + i] for row i, feature f. */
@@ -63,7 +64,8 @@ function mid(a: number, b: number): number {
 
 /**
  * Bin every feature of a column-major matrix (Xc[f * n + i]). `alloc` makes
- * the output arrays (plain or SharedArrayBuffer-backed).
+ * the output arrays (plain or SharedArrayBuffer-backed); `cancelled` is polled
+ * per feature.
  */
 export function binColumns(
   Xc: Float64Array,
@@ -74,6 +76,7 @@ export function binColumns(
     u8: (len) => new Uint8Array(len),
     f64: (len) => new Float64Array(len),
   },
+  cancelled?: () => boolean,
 ): Bins {
   const codes = alloc.u8(n * d);
   const edges = alloc.f64(d * EDGE_STRIDE);
@@ -84,6 +87,7 @@ export function binColumns(
   const m = n > cap ? cap : n;
   const buf = new Float64Array(m);
   for (let f = 0; f < d; f++) {
+    if (cancelled && cancelled()) throw new LatheError('CANCELLED', 'Binning the features was cancelled.');
     const off = f * n;
     for (let k = 0; k < m; k++) buf[k] = Xc[off + Math.floor(k * step)]!;
     buf.sort();

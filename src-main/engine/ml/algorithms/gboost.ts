@@ -96,7 +96,8 @@ abstract class BaseBoost {
     const lr = this.params.learning_rate as number;
     const subsample = this.params.subsample as number;
     const search = chooseSearch(this.params.split_search, n);
-    const prep = prepare(X.data, n, d, search, this.params.max_bins as number);
+    const cancelled = signal ? (): boolean => signal.aborted : undefined;
+    const prep = prepare(X.data, n, d, search, this.params.max_bins as number, undefined, cancelled);
     const cfg = growConfig(this.params, 'mse', 0, d);
     const rng = new Random(seedOf(this.params));
     const F = new Float64Array(n * K);
@@ -118,7 +119,7 @@ abstract class BaseBoost {
       }
       for (let k = 0; k < K; k++) {
         residuals(F, k, r);
-        const tree = growTree(prep, r, inBag, cfg, rng, search, leafOf);
+        const tree = growTree(prep, r, inBag, cfg, rng, search, leafOf, cancelled);
         if (newton) newton(leafOf, inBag, r, k, tree);
         const v = tree.value;
         for (let j = 0; j < v.length; j++) v[j] = v[j]! * lr;

@@ -369,14 +369,14 @@ class Grower {
     // stack of (start, end, depth, parent, isLeft)
     const stack: number[] = [0, m, 0, -1, 0];
     let rootW = 0;
-    let visited = 0;
     while (stack.length) {
       const isLeft = stack.pop()!;
       const parent = stack.pop()!;
       const depth = stack.pop()!;
       const e = stack.pop()!;
       const s = stack.pop()!;
-      if (this.cancelled && (++visited & 255) === 0 && this.cancelled()) throw new LatheError('CANCELLED', 'Tree growing was cancelled.');
+      // every node: near the root one node's split search can take a second on wide data
+      if (this.cancelled && this.cancelled()) throw new LatheError('CANCELLED', 'Tree growing was cancelled.');
       const node = nodes.add();
       if (parent >= 0) {
         if (isLeft) nodes.left[parent] = node;
@@ -465,7 +465,10 @@ class Grower {
     const maxF = this.cfg.maxFeatures;
     const small = e - s < this.smallRows;
     let found = 0;
+    const cancelled = small ? undefined : this.cancelled;
     for (let i = 0; i < d && found < maxF; i++) {
+      // a big node scans every feature over many rows: poll between features
+      if (cancelled && cancelled()) throw new LatheError('CANCELLED', 'Tree growing was cancelled.');
       const j = i + this.rng.int(d - i);
       const f = features[j]!;
       features[j] = features[i]!;
@@ -851,11 +854,12 @@ export function toColumnMajor(X: Float64Array, n: number, d: number, out: Float6
   return out;
 }
 
-/** Per feature, row indices sorted by value (stable), d × n. */
-export function presort(Xc: Float64Array, n: number, d: number, out: Int32Array = new Int32Array(n * d)): Int32Array {
+/** Per feature, row indices sorted by value (stable), d × n. `cancelled` is polled per feature. */
+export function presort(Xc: Float64Array, n: number, d: number, out: Int32Array = new Int32Array(n * d), cancelled?: () => boolean): Int32Array {
   const vals = new Float64Array(n);
   const idx = new Int32Array(n);
   for (let f = 0; f < d; f++) {
+    if (cancelled && cancelled()) throw new LatheError('CANCELLED', 'Sorting the features was cancelled.');
     const off = f * n;
     for (let i = 0; i < n; i++) {
       vals[i] = Xc[off + i]!;
@@ -909,10 +913,18 @@ export const SHARED_ALLOC: Alloc = {
 };
 
 /** Column-major copy plus the structures of the chosen split search. */
-export function prepare(X: Float64Array, n: number, d: number, search: SplitSearch, maxBins: number, alloc: Alloc = HEAP_ALLOC): Prepared {
+export function prepare(
+  X: Float64Array,
+  n: number,
+  d: number,
+  search: SplitSearch,
+  maxBins: number,
+  alloc: Alloc = HEAP_ALLOC,
+  cancelled?: () => boolean,
+): Prepared {
   const Xc = toColumnMajor(X, n, d, alloc.f64(n * d));
-  if (search === 'exact') return { n, d, Xc, order: presort(Xc, n, d, alloc.i32(n * d)), codes: null, edges: null, nBins: null };
-  const b = binColumns(Xc, n, d, maxBins, alloc);
+  if (search === 'exact') return { n, d, Xc, order: presort(Xc, n, d, alloc.i32(n * d), cancelled), codes: null, edges: null, nBins: null };
+  const b = binColumns(Xc, n, d, maxBins, alloc, cancelled);
   return { n, d, Xc, order: null, codes: b.codes, edges: b.edges, nBins: b.nBins };
 }
 

@@ -136,12 +136,13 @@ abstract class BaseTree {
     this.nodeWeight = null;
     this.nodeImpurity = null;
     checkAborted(opts.signal, this.owner);
+    const signal = opts.signal;
+    const cancelled = signal ? (): boolean => signal.aborted : undefined;
     const search = chooseSearch(this.params.split_search, X.rows);
-    const prep = prepare(X.data, X.rows, X.cols, search, this.params.max_bins as number);
+    const prep = prepare(X.data, X.rows, X.cols, search, this.params.max_bins as number, undefined, cancelled);
     checkAborted(opts.signal, this.owner);
     const cfg = growConfig(this.params, criterion, nClasses, X.cols);
-    const signal = opts.signal;
-    const t = growTree(prep, y, null, cfg, new Random(seedOf(this.params)), search, undefined, signal ? () => signal.aborted : undefined);
+    const t = growTree(prep, y, null, cfg, new Random(seedOf(this.params)), search, undefined, cancelled);
     this.nodeWeight = t.weight;
     this.nodeImpurity = t.impurity;
     this.tree = packTrees([t], t.nOut);
