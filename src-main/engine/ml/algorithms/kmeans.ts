@@ -227,7 +227,7 @@ export class KMeans implements Estimator {
     let best: RunResult | null = null;
     for (let r = 0; r < nInit; r++) {
       const rng = new Random(deriveSeed(seed, r));
-      const init = given ?? this.initialise(X, rng);
+      const init = given ?? this.initialise(X, rng, opts.signal);
       const run = this.lloyd(X, init, tolAbs, opts, r, nInit);
       if (!best || run.inertia < best.inertia) best = run;
     }
@@ -241,7 +241,7 @@ export class KMeans implements Estimator {
   }
 
   /** The initial centroids of one run (k × d). */
-  initialise(X: Matrix, rng: Random): Float64Array {
+  initialise(X: Matrix, rng: Random, signal?: AbortSignal): Float64Array {
     const k = this.params.n_clusters as number;
     const n = X.rows;
     const d = X.cols;
@@ -273,6 +273,7 @@ export class KMeans implements Estimator {
         const closest = new Float64Array(n);
         for (let i = 0; i < n; i++) closest[i] = sqDist(x, i, centers, 0, d);
         for (let c = 1; c < k; c++) {
+          checkAborted(signal, KMEANS_OWNER);
           let far = 0;
           for (let i = 1; i < n; i++) if (closest[i]! > closest[far]!) far = i;
           copyRow(far, c);
@@ -284,7 +285,7 @@ export class KMeans implements Estimator {
         return centers;
       }
       default:
-        return kmeansPlusPlus(X, k, rng);
+        return kmeansPlusPlus(X, k, rng, signal);
     }
   }
 
@@ -310,7 +311,10 @@ export class KMeans implements Estimator {
       centersNew.fill(0);
       counts.fill(0);
       let inertia = 0;
-      for (let s = 0; s < n; s += CHUNK) inertia += assignAccumulate(x, d, centers, k, s, Math.min(n, s + CHUNK), labels, centersNew, counts);
+      for (let s = 0; s < n; s += CHUNK) {
+        if (s > 0) checkAborted(opts.signal, KMEANS_OWNER);
+        inertia += assignAccumulate(x, d, centers, k, s, Math.min(n, s + CHUNK), labels, centersNew, counts);
+      }
       // Empty clusters: move them to the points farthest from their centres (as scikit-learn).
       let relocated = false;
       let empty = 0;
@@ -443,7 +447,7 @@ function inertiaOf(x: Float64Array, d: number, centers: Float64Array, labels: In
  * resulting potential) of 2 + ⌊ln k⌋ rows sampled with probability
  * proportional to their squared distance to the nearest chosen centre.
  */
-export function kmeansPlusPlus(X: Matrix, k: number, rng: Random): Float64Array {
+export function kmeansPlusPlus(X: Matrix, k: number, rng: Random, signal?: AbortSignal): Float64Array {
   const n = X.rows;
   const d = X.cols;
   const x = X.data;
@@ -461,6 +465,8 @@ export function kmeansPlusPlus(X: Matrix, k: number, rng: Random): Float64Array 
   let cand = new Float64Array(n);
   let bestDist = new Float64Array(n);
   for (let c = 1; c < k; c++) {
+    // each centre costs `trials` passes over the data: seconds for a big k on wide data
+    checkAborted(signal, KMEANS_OWNER);
     let acc = 0;
     for (let i = 0; i < n; i++) cum[i] = acc += closest[i]!;
     let bestPot = Infinity;
