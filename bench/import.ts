@@ -91,6 +91,9 @@ async function childLathe(csv: string, dbFile: string): Promise<void> {
   let arrowBytes = 0;
   db.exec('BEGIN IMMEDIATE');
   insertDataset(db, base);
+  // LATHE_BENCH_PARALLEL=0 forces the sequential parser, =1 the parallel one (default: the importer decides)
+  const par = process.env.LATHE_BENCH_PARALLEL;
+  const hooks = par === '0' ? { parallel: false } : par === '1' ? { parallel: true } : {};
   const out = await importFile(csv, {}, {
     write(rows, ipc) {
       insertChunk(db, id, { index, rowStart, rowCount: rows }, ipc);
@@ -104,7 +107,7 @@ async function childLathe(csv: string, dbFile: string): Promise<void> {
       rowStart = 0;
       arrowBytes = 0;
     },
-  });
+  }, hooks);
   completeDataset(db, { ...base, rows: out.rows, columns: out.columns, sourceSize: out.size, sha256: out.sha256, dialect: out.dialect, warnings: out.warnings, conflicts: out.conflicts });
   db.exec('COMMIT');
   db.close();
@@ -199,7 +202,18 @@ async function main(): Promise<void> {
   let latheArgs = ['--import', 'tsx', join(root, 'bench', 'import.ts'), '--child', 'lathe', csv, latheDb];
   try {
     const esbuild = (await import('esbuild')) as { build: (o: Record<string, unknown>) => Promise<unknown> };
-    await esbuild.build({ entryPoints: [join(root, 'bench', 'import.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: bundle, logLevel: 'error' });
+    // the importer's parse worker is bundled next to it (parallel.ts looks for ./parse-worker.mjs)
+    await esbuild.build({
+      entryPoints: { 'lathe-bench': join(root, 'bench', 'import.ts'), 'parse-worker': join(root, 'src-main', 'engine', 'ingest', 'parse-worker.ts') },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      outdir: dataDir,
+      outExtension: { '.js': '.mjs' },
+      logLevel: 'error',
+    });
     latheArgs = [bundle, '--child', 'lathe', csv, latheDb];
   } catch (e) {
     console.log(`(esbuild unavailable, running Lathe under tsx: ${(e as Error).message})`);

@@ -12,7 +12,7 @@
  * kinds.
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ColumnInfo, ColumnKind, Dialect, ImportOptions, ImportWarning, KindConflict } from '../../../src-shared/dataset.ts';
 import { LatheError } from '../../../src-shared/errors.ts';
@@ -24,6 +24,7 @@ import type { HashJob } from './hash.ts';
 import { ColumnState, buildColumn, trackConflict } from './infer.ts';
 import type { ArrayPool, ChunkContext } from './infer.ts';
 import { importArrowFile } from './arrow-import.ts';
+import { Fallback, parallelImport } from './parallel.ts';
 import { SNIFF_BYTES, decodeCp1252, decoderFor, sniff } from './sniff.ts';
 import { openSource } from './source.ts';
 import type { ByteSource } from './source.ts';
@@ -53,7 +54,22 @@ export interface ImportHooks {
   signal?: AbortSignal;
   /** rows per chunk (default 65536; wide tables get fewer, see FIELDS_PER_CHUNK) */
   chunkRows?: number;
+  /**
+   * Parse a plain (not gzipped) CSV over two threads: true forces it, false
+   * forbids it; by default files of PARALLEL_MIN_BYTES and more on a machine
+   * with two cores or more.
+   */
+  parallel?: boolean;
+  /** bytes per parallel segment (default: about one chunk's worth); for tests */
+  segmentBytes?: number;
+  /** for tests: wait for the parse worker to start before sharing out segments */
+  waitForWorker?: boolean;
 }
+
+/** The size from which a CSV is parsed over two threads by default. */
+export const PARALLEL_MIN_BYTES = 16 << 20;
+/** Rows per chunk on the parallel path (at most; chunkRows still caps it). */
+export const PARALLEL_CHUNK_ROWS = 32768;
 
 /** A chunk holds at most this many fields, so a very wide table gets shorter chunks. */
 export const FIELDS_PER_CHUNK = 2_000_000;
@@ -429,10 +445,41 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
     try {
       const pre = await readPrelude(path, src, Buffer.allocUnsafe(INITIAL_BUFFER), gzip, null);
       prepared = pre.prepared;
-      states = prepared.names.map((n) => new ColumnState(n));
-      accs = prepared.names.map(() => new StatsAccumulator(spillDir));
-      const ps: PassState = { path, dialect: prepared.dialect, names: prepared.names, states, accs, sink, hooks, reporter, skipBadRows, pass: 1 };
-      result = await csvPass(ps, pre, src, chunkRows);
+      const ncols = prepared.names.length;
+      const rowsCap = Math.max(16, Math.min(chunkRows, Math.floor(FIELDS_PER_CHUNK / ncols)));
+      const want = hooks?.parallel ?? (size >= PARALLEL_MIN_BYTES && availableParallelism() >= 2);
+      if (want && !gzip && prepared.dialect.lineEnding !== 'CR') {
+        await src.close();
+        const dialect = prepared.dialect;
+        // shorter chunks than the sequential path's: two parsers and the chunks
+        // waiting for their turn must fit the memory budget together
+        const parRows = Math.min(rowsCap, PARALLEL_CHUNK_ROWS);
+        const segmentBytes = hooks?.segmentBytes ?? segmentSize(pre.buf.subarray(pre.dataStart, pre.len), parRows);
+        try {
+          const par = await parallelImport({
+            path, size, dataStart: pre.dataStart, headerLines: pre.headerLines, dialect, names: prepared.names, skipBadRows, rowsCap: parRows, segmentBytes, spillDir, sink, hooks,
+            waitForWorker: hooks?.waitForWorker ?? false,
+            tick: (phase, bytes, rows, message) => reporter.tick(phase, bytes, rows, reporter.fraction(bytes), false, message),
+          });
+          return await finish(path, size, prepared, par.states, par, (j) => par.stats[j]!, hash, reporter);
+        } catch (e) {
+          if (!(e instanceof Fallback)) throw e;
+          // a bound inside quotes, a bad row or a lost worker: the sequential path decides
+          sink.reset();
+          releaseStatsScratch();
+        }
+        src = await openSource(path, gzip);
+        const again = await readPrelude(path, src, Buffer.allocUnsafe(INITIAL_BUFFER), gzip, prepared);
+        states = prepared.names.map((n) => new ColumnState(n));
+        accs = prepared.names.map(() => new StatsAccumulator(spillDir));
+        const ps: PassState = { path, dialect, names: prepared.names, states, accs, sink, hooks, reporter, skipBadRows, pass: 1 };
+        result = await csvPass(ps, again, src, chunkRows);
+      } else {
+        states = prepared.names.map((n) => new ColumnState(n));
+        accs = prepared.names.map(() => new StatsAccumulator(spillDir));
+        const ps: PassState = { path, dialect: prepared.dialect, names: prepared.names, states, accs, sink, hooks, reporter, skipBadRows, pass: 1 };
+        result = await csvPass(ps, pre, src, chunkRows);
+      }
     } finally {
       await src.close();
     }
@@ -453,35 +500,8 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
       }
     }
 
-    reporter.tick('stats', size, result.rows, 0.96, true);
-    const targetIdx = pickTarget(prepared.names);
-    const columns: ColumnInfo[] = states.map((st, j) => {
-      let kind: ColumnKind = st.k === K_EMPTY ? 'float' : st.kind();
-      const acc = accs[j]!;
-      if (st.k === K_STRING) {
-        const probe = acc.result('text');
-        kind = isCategorical(probe.distinct, result.rows - probe.missing) ? 'categorical' : 'text';
-        return columnInfo(st.name, j, kind, 'string', probe, targetIdx);
-      }
-      const storage = st.k === K_EMPTY ? 'float64' : storageOf(st.sig());
-      return columnInfo(st.name, j, kind, storage, acc.result(kind), targetIdx);
-    });
-    const warnings = [...prepared.warnings];
-    if (result.skipped > 0) {
-      warnings.push({
-        code: 'SKIPPED_ROWS',
-        message: `${result.skipped} row(s) with the wrong number of fields were skipped (lines ${result.skippedLines.join(', ')}${result.skipped > result.skippedLines.length ? ', …' : ''}).`,
-        line: result.skippedLines[0],
-      });
-    }
-    const conflicts: KindConflict[] = [];
-    for (const [j, st] of states.entries()) {
-      if (!st.conflict) continue;
-      conflicts.push({ ...st.conflict, to: columns[j]!.kind });
-    }
-    const sha256 = await hash.done;
-    reporter.tick('stats', size, result.rows, 1, true);
-    return { rows: result.rows, columns, dialect: prepared.dialect, warnings, conflicts, skippedRows: result.skipped, sha256, size };
+    const final = accs;
+    return await finish(path, size, prepared, states, result, (j, st) => final[j]!.result(st.k === K_STRING ? 'text' : st.k === K_EMPTY ? 'float' : st.kind()), hash, reporter);
   } catch (e) {
     hash.cancel();
     throw e;
@@ -490,6 +510,55 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
     releaseStatsScratch();
     if (spillDir) await rm(spillDir, { recursive: true, force: true });
   }
+}
+
+/** The outcome from the final kinds and each column's statistics. */
+async function finish(
+  path: string,
+  size: number,
+  prepared: Prepared,
+  states: ColumnState[],
+  result: { rows: number; skipped: number; skippedLines: number[] },
+  statsOf: (j: number, st: ColumnState) => ReturnType<StatsAccumulator['result']>,
+  hash: HashJob,
+  reporter: Reporter,
+): Promise<ImportOutcome> {
+  reporter.tick('stats', size, result.rows, 0.96, true);
+  const targetIdx = pickTarget(prepared.names);
+  const columns: ColumnInfo[] = states.map((st, j) => {
+    let kind: ColumnKind = st.k === K_EMPTY ? 'float' : st.kind();
+    if (st.k === K_STRING) {
+      const probe = statsOf(j, st);
+      kind = isCategorical(probe.distinct, result.rows - probe.missing) ? 'categorical' : 'text';
+      return columnInfo(st.name, j, kind, 'string', probe, targetIdx);
+    }
+    const storage = st.k === K_EMPTY ? 'float64' : storageOf(st.sig());
+    return columnInfo(st.name, j, kind, storage, statsOf(j, st), targetIdx);
+  });
+  const warnings = [...prepared.warnings];
+  if (result.skipped > 0) {
+    warnings.push({
+      code: 'SKIPPED_ROWS',
+      message: `${result.skipped} row(s) with the wrong number of fields were skipped (lines ${result.skippedLines.join(', ')}${result.skipped > result.skippedLines.length ? ', …' : ''}).`,
+      line: result.skippedLines[0],
+    });
+  }
+  const conflicts: KindConflict[] = [];
+  for (const [j, st] of states.entries()) {
+    if (!st.conflict) continue;
+    conflicts.push({ ...st.conflict, to: columns[j]!.kind });
+  }
+  const sha256 = await hash.done;
+  reporter.tick('stats', size, result.rows, 1, true);
+  return { rows: result.rows, columns, dialect: prepared.dialect, warnings, conflicts, skippedRows: result.skipped, sha256, size };
+}
+
+/** Bytes per parallel segment: about one chunk of rows, judged from the first block's line lengths. */
+function segmentSize(sample: Uint8Array, rowsCap: number): number {
+  let lines = 0;
+  for (let i = 0; i < sample.length; i++) if (sample[i] === 10) lines++;
+  const perRow = lines > 0 ? sample.length / lines : 256;
+  return Math.max(64 << 10, Math.min(32 << 20, Math.floor(0.97 * rowsCap * perRow)));
 }
 
 function storageOf(sig: string): ColumnInfo['storage'] {

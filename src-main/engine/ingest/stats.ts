@@ -17,6 +17,7 @@
  */
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { LatheError } from '../../../src-shared/errors.ts';
 import type { CategoryCount, ColumnKind, Histogram, NumericStats, StorageType } from '../../../src-shared/dataset.ts';
 import type { ColumnData } from '../arrow/types.ts';
@@ -33,6 +34,17 @@ let scratch: Float64Array | null = null;
 /** Drops the scratch array spilled columns are read back into (the importer calls it when done). */
 export function releaseStatsScratch(): void {
   scratch = null;
+}
+
+/** An accumulator's contents as they cross threads: numbers live in spill files. */
+export interface AccState {
+  storage: StorageType | null;
+  missing: number;
+  /** float64 spill files and how many values each holds */
+  files: { path: string; count: number }[];
+  counts: [string, number][];
+  trues: number;
+  falses: number;
 }
 
 export interface ColumnStats {
@@ -57,18 +69,25 @@ export class StatsAccumulator {
   private spillFd = -1;
   /** values written to the spill file (always as float64) */
   private spilled = 0;
+  /** spill files adopted from other accumulators (another thread's) */
+  private extra: { path: string; count: number }[] = [];
+  private extraCount = 0;
 
   /** `spillDir`: a folder for a temporary file when the column is long (the importer's own). */
-  constructor(private readonly spillDir?: string) {}
+  /** `spillAt`: values held before they are written out (1: after every chunk). */
+  constructor(
+    private readonly spillDir?: string,
+    private readonly spillAt = SPILL_AT,
+  ) {}
 
   add(c: ColumnData): void {
     this.addChunk(c);
-    if (this.spillDir && this.n >= SPILL_AT) this.spill();
+    if (this.spillDir && this.n >= this.spillAt) this.spill();
   }
 
   private spill(): void {
     if (this.spillFd < 0) {
-      this.spillPath = join(this.spillDir!, `col-${process.pid}-${spillSeq++}.f64`);
+      this.spillPath = join(this.spillDir!, `col-${process.pid}-${threadId}-${spillSeq++}.f64`);
       this.spillFd = openSync(this.spillPath, 'w+');
     }
     const vals = this.storage === 'int32' ? Float64Array.from(this.i32.subarray(0, this.n)) : this.f64.subarray(0, this.n);
@@ -79,23 +98,76 @@ export class StatsAccumulator {
 
   /** Reads the spilled values back, followed by those still in memory, as one float64 array. */
   private unspill(): Float64Array {
-    const total = this.spilled + this.n;
+    const total = this.extraCount + this.spilled + this.n;
     // one scratch array serves every column in turn (result() is synchronous),
     // so reading columns back does not pile up garbage
     if (!scratch || scratch.length < total) scratch = new Float64Array(total);
     const out = scratch.subarray(0, total);
     const bytes = new Uint8Array(out.buffer);
-    let off = 0;
-    const want = this.spilled * 8;
-    while (off < want) {
-      const r = readSync(this.spillFd, bytes, off, Math.min(want - off, 1 << 24), off);
-      if (r <= 0) throw new LatheError('INTERNAL', `Column statistics: the temporary file ${this.spillPath} was cut short.`);
-      off += r;
+    let at = 0;
+    for (const f of this.extra) {
+      const fd = openSync(f.path, 'r');
+      try {
+        readAll(fd, bytes, at * 8, f.count * 8, f.path);
+      } finally {
+        closeSync(fd);
+      }
+      at += f.count;
     }
+    if (this.spilled > 0) readAll(this.spillFd, bytes, at * 8, this.spilled * 8, this.spillPath!);
+    at += this.spilled;
     const tail = this.storage === 'int32' ? this.i32.subarray(0, this.n) : this.f64.subarray(0, this.n);
-    out.set(tail, this.spilled);
+    out.set(tail, at);
     this.dispose();
     return out;
+  }
+
+  /**
+   * Spills every value held (even a short tail) and describes the contents,
+   * for another thread's accumulator to adopt with mergeState(). The spill
+   * file stays on disk (in the spill folder, which the importer removes).
+   */
+  exportState(): AccState {
+    const numeric = this.storage !== null && isNumericLike(this.storage);
+    if (numeric && this.n > 0) this.spill();
+    const files = this.spilled > 0 ? [{ path: this.spillPath!, count: this.spilled }, ...this.extra] : [...this.extra];
+    if (this.spillFd >= 0) {
+      closeSync(this.spillFd);
+      this.spillFd = -1;
+    }
+    return { storage: this.storage, missing: this.missing, files, counts: [...this.counts.entries()], trues: this.trues, falses: this.falses };
+  }
+
+  /** Adds another accumulator's exported contents (same column, other rows). */
+  mergeState(o: AccState): void {
+    this.missing += o.missing;
+    this.trues += o.trues;
+    this.falses += o.falses;
+    if (o.storage === null) return;
+    if (this.storage === null) this.storage = o.storage;
+    else if (this.storage !== o.storage && !(isNumericLike(this.storage) && isNumericLike(o.storage))) {
+      throw new LatheError('INTERNAL', `Column statistics: merging ${o.storage} values into ${this.storage} ones.`);
+    }
+    if (o.storage === 'string') {
+      const m = this.counts;
+      for (const [v, c] of o.counts) {
+        const prev = m.get(v);
+        if (prev !== undefined) m.set(v, prev + c);
+        else if (m.size < DISTINCT_CAP) m.set(v, c);
+      }
+      return;
+    }
+    if (o.storage === 'bool') return;
+    if (o.storage !== 'int32' && this.storage === 'int32') {
+      // the memory tail moves to float64 (spill files are float64 anyway)
+      this.f64 = Float64Array.from(this.i32.subarray(0, this.n));
+      this.i32 = new Int32Array(0);
+      this.storage = o.storage;
+    }
+    for (const f of o.files) {
+      this.extra.push(f);
+      this.extraCount += f.count;
+    }
   }
 
   /** Closes and deletes the spill file, if any. */
@@ -244,9 +316,9 @@ export class StatsAccumulator {
   }
 
   private numericResult(kind: ColumnKind): ColumnStats {
-    const n = this.n + this.spilled;
+    const n = this.n + this.spilled + this.extraCount;
     if (n === 0) return { missing: this.missing, distinct: 0 };
-    const a: Float64Array | Int32Array = this.spilled > 0 ? this.unspill() : this.storage === 'int32' ? this.i32.slice(0, n) : this.f64.slice(0, n);
+    const a: Float64Array | Int32Array = this.spilled + this.extraCount > 0 ? this.unspill() : this.storage === 'int32' ? this.i32.slice(0, n) : this.f64.slice(0, n);
     this.f64 = new Float64Array(0);
     this.i32 = new Int32Array(0);
     let min = Infinity;
@@ -276,6 +348,19 @@ export class StatsAccumulator {
 
 function isNumStorage(s: StorageType): boolean {
   return s === 'int32' || s === 'float64';
+}
+
+function isNumericLike(s: StorageType): boolean {
+  return s === 'int32' || s === 'float64' || s === 'timestamp';
+}
+
+function readAll(fd: number, bytes: Uint8Array, at: number, want: number, path: string): void {
+  let off = 0;
+  while (off < want) {
+    const r = readSync(fd, bytes, at + off, Math.min(want - off, 1 << 24), off);
+    if (r <= 0) throw new LatheError('INTERNAL', `Column statistics: the temporary file ${path} was cut short.`);
+    off += r;
+  }
 }
 
 function mix(lo: number, hi: number): number {
