@@ -280,12 +280,22 @@ interface ChunkLoopArgs {
   n: number;
 }
 
+/** Chunk functions by module and name, looked up once per thread (a repeated import() still pays the loader's resolve step). */
+const chunkFns = new Map<string, (args: unknown, chunk: number) => void>();
+
 /** Pool task behind runChunksSync: a helper thread's share of the chunks. */
 export async function chunkLoop(a: ChunkLoopArgs): Promise<null> {
   try {
-    const mod = (await import(a.module)) as Record<string, unknown>;
-    const fn = mod[a.fn] as (args: unknown, chunk: number) => void;
-    drainChunks(a.state, a.n, (c) => fn(a.args, c));
+    const key = `${a.module}#${a.fn}`;
+    let fn = chunkFns.get(key);
+    if (!fn) {
+      const mod = (await import(a.module)) as Record<string, unknown>;
+      fn = mod[a.fn] as (args: unknown, chunk: number) => void;
+      if (typeof fn !== 'function') throw new LatheError('INTERNAL', `${a.module} has no function ${a.fn}.`);
+      chunkFns.set(key, fn);
+    }
+    const work = fn;
+    drainChunks(a.state, a.n, (c) => work(a.args, c));
   } catch (e) {
     Atomics.store(a.state, FAILED, 1);
     Atomics.notify(a.state, DONE);

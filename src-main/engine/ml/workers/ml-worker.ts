@@ -15,13 +15,29 @@ interface ToWorker {
   flag: Int32Array;
 }
 
+/**
+ * Modules by URL, imported once: a repeated import() still goes through the
+ * loader's resolve step (under tsx, a round trip to its hooks thread), which
+ * cost more than small tasks themselves.
+ */
+const modules = new Map<string, Promise<Record<string, unknown>>>();
+function importOnce(url: string): Promise<Record<string, unknown>> {
+  let m = modules.get(url);
+  if (!m) {
+    m = import(url) as Promise<Record<string, unknown>>;
+    modules.set(url, m);
+    m.catch(() => modules.delete(url));
+  }
+  return m;
+}
+
 const port = parentPort;
 if (!port) throw new Error('ml-worker.ts must run in a worker thread.');
 
 port.on('message', (m: ToWorker) => {
   void (async () => {
     try {
-      const mod = (await import(m.module)) as Record<string, unknown>;
+      const mod = await importOnce(m.module);
       const fn = mod[m.fn];
       if (typeof fn !== 'function') throw new Error(`${m.module} has no function ${m.fn}.`);
       const ctx: TaskContext = {
