@@ -7,6 +7,8 @@
  * workbench sees (up to a few thousand columns); no BLAS.
  */
 
+import { LatheError } from '../../../src-shared/errors.ts';
+
 const EPS = 2.220446049250313e-16;
 
 /** Row-major n×p → column-major copy (Householder works on columns). */
@@ -37,8 +39,9 @@ export interface PivotedQR {
  * Householder QR with column pivoting (Businger–Golub, LAPACK dgeqp3's norm
  * downdating) of a column-major n×p matrix, which is overwritten.
  * rankTol: relative tolerance on |R_kk| / |R_00|; default max(n, p)·eps.
+ * `cancelled` is polled per column step (O(n·p) each).
  */
-export function qrPivoted(a: Float64Array, n: number, p: number, rankTol?: number): PivotedQR {
+export function qrPivoted(a: Float64Array, n: number, p: number, rankTol?: number, cancelled?: () => boolean): PivotedQR {
   const tau = new Float64Array(p);
   const perm = Int32Array.from({ length: p }, (_, j) => j);
   const norms = new Float64Array(p);
@@ -52,6 +55,7 @@ export function qrPivoted(a: Float64Array, n: number, p: number, rankTol?: numbe
   const steps = Math.min(n, p);
   const tol3z = Math.sqrt(EPS);
   for (let k = 0; k < steps; k++) {
+    if (cancelled && cancelled()) throw new LatheError('CANCELLED', 'The computation was cancelled.');
     // Pivot: the remaining column of largest norm.
     let best = k;
     for (let j = k + 1; j < p; j++) if (norms[j]! > norms[best]!) best = j;
@@ -292,9 +296,9 @@ export interface SymEigen {
  * Eigen-decomposition of a symmetric p×p row-major matrix (only read, not
  * changed): Householder reduction to tridiagonal form then the implicit QL
  * algorithm (EISPACK tred2 + tql2). O(p³), accurate to a few ulps of the
- * largest eigenvalue.
+ * largest eigenvalue. `cancelled` is polled per row of each phase (O(p²) each).
  */
-export function symmetricEigen(a: Float64Array, p: number): SymEigen {
+export function symmetricEigen(a: Float64Array, p: number, cancelled?: () => boolean): SymEigen {
   const n = p;
   const V = Float64Array.from(a);
   const d = new Float64Array(n);
@@ -303,6 +307,7 @@ export function symmetricEigen(a: Float64Array, p: number): SymEigen {
   // --- tred2 (row-major V[i][j] = V[i*n+j]) ---
   for (let j = 0; j < n; j++) d[j] = V[(n - 1) * n + j]!;
   for (let i = n - 1; i > 0; i--) {
+    if (cancelled && cancelled()) throw new LatheError('CANCELLED', 'The computation was cancelled.');
     let scale = 0;
     let h = 0;
     for (let k = 0; k < i; k++) scale += Math.abs(d[k]!);
@@ -381,6 +386,7 @@ export function symmetricEigen(a: Float64Array, p: number): SymEigen {
   let f = 0;
   let tst1 = 0;
   for (let l = 0; l < n; l++) {
+    if (cancelled && cancelled()) throw new LatheError('CANCELLED', 'The computation was cancelled.');
     tst1 = Math.max(tst1, Math.abs(d[l]!) + Math.abs(e[l]!));
     let m = l;
     while (m < n) {
@@ -448,12 +454,13 @@ export function symmetricEigen(a: Float64Array, p: number): SymEigen {
   return { values, vectors };
 }
 
-/** XᵀX (p×p, row-major, full) of a row-major n×p matrix, blocked over rows. */
-export function gram(x: Float64Array, n: number, p: number): Float64Array {
+/** XᵀX (p×p, row-major, full) of a row-major n×p matrix, blocked over rows; `cancelled` is polled every 64 rows. */
+export function gram(x: Float64Array, n: number, p: number, cancelled?: () => boolean): Float64Array {
   const g = new Float64Array(p * p);
   // Upper triangle, four rows at a time to reuse the loaded row values.
   let i = 0;
   for (; i + 4 <= n; i += 4) {
+    if (cancelled && (i & 63) === 0 && cancelled()) throw new LatheError('CANCELLED', 'The computation was cancelled.');
     const o0 = i * p;
     const o1 = o0 + p;
     const o2 = o1 + p;

@@ -126,7 +126,8 @@ export class LinearRegression implements Regressor {
     const xd = Float64Array.from(D.data);
     const yc = Float64Array.from(y);
     const off = fitIntercept ? centre(xd, n, p, yc) : { xMean: new Float64Array(p), yMean: 0 };
-    const qr = qrPivoted(colMajor(xd, n, p), n, p);
+    const signal = opts.signal;
+    const qr = qrPivoted(colMajor(xd, n, p), n, p, undefined, signal ? () => signal.aborted : undefined);
     checkAborted(opts.signal, LINREG_OWNER);
     const coef = qrSolve(qr, yc);
     let intercept = 0;

@@ -71,8 +71,10 @@ export class PCA implements Estimator {
     // Squared singular values s² (descending) and right singular vectors (rows).
     const s2 = new Float64Array(maxK);
     const vt = new Float64Array(maxK * d);
+    const signal = opts.signal;
+    const cancelled = signal ? (): boolean => signal.aborted : undefined;
     if (d <= n) {
-      const eig = symmetricEigen(gram(xc, n, d), d);
+      const eig = symmetricEigen(gram(xc, n, d, cancelled), d, cancelled);
       checkAborted(opts.signal, PCA_OWNER);
       for (let k = 0; k < maxK; k++) s2[k] = Math.max(0, eig.values[k]!);
       vt.set(eig.vectors.subarray(0, maxK * d));
@@ -80,6 +82,7 @@ export class PCA implements Estimator {
       // Fewer rows than columns: eigen of XXᵀ (n×n), then v = Xᵀu / s.
       const K = new Float64Array(n * n);
       for (let a = 0; a < n; a++) {
+        checkAborted(signal, PCA_OWNER);
         for (let b = a; b < n; b++) {
           let s = 0;
           for (let j = 0; j < d; j++) s += xc[a * d + j]! * xc[b * d + j]!;
@@ -87,7 +90,7 @@ export class PCA implements Estimator {
           K[b * n + a] = s;
         }
       }
-      const eig = symmetricEigen(K, n);
+      const eig = symmetricEigen(K, n, cancelled);
       checkAborted(opts.signal, PCA_OWNER);
       for (let k = 0; k < maxK; k++) {
         s2[k] = Math.max(0, eig.values[k]!);

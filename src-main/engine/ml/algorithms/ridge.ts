@@ -59,8 +59,10 @@ export class Ridge implements Regressor {
     const yc = Float64Array.from(y);
     const off = fitIntercept ? centre(xc, n, p, yc) : { xMean: new Float64Array(p), yMean: 0 };
     let coef: Float64Array | null = null;
+    const signal = opts.signal;
+    const cancelled = signal ? (): boolean => signal.aborted : undefined;
     if (p <= n) {
-      const A = gram(xc, n, p);
+      const A = gram(xc, n, p, cancelled);
       for (let j = 0; j < p; j++) A[j * p + j] = A[j * p + j]! + alpha;
       const b = new Float64Array(p);
       for (let i = 0; i < n; i++) {
@@ -76,6 +78,7 @@ export class Ridge implements Regressor {
       // Dual: K = XXᵀ (n×n).
       const K = new Float64Array(n * n);
       for (let a = 0; a < n; a++) {
+        checkAborted(signal, RIDGE_OWNER);
         for (let b = a; b < n; b++) {
           let s = 0;
           const oa = a * p;
@@ -102,7 +105,7 @@ export class Ridge implements Regressor {
       if (alpha > 0) {
         throw new LatheError('BAD_DATA', `${RIDGE_OWNER}: the penalised system is not positive definite (alpha=${alpha}); check the data for huge or constant values.`);
       }
-      coef = qrSolve(qrPivoted(toColMajor(xc, n, p), n, p), yc);
+      coef = qrSolve(qrPivoted(toColMajor(xc, n, p), n, p, undefined, cancelled), yc);
       this.solver_ = 'lstsq';
     }
     let intercept = 0;
