@@ -47,6 +47,26 @@ function ensureChromium() {
   return false;
 }
 
+// The parity tests call scikit-learn, SciPy and pandas in /usr/bin/python3 (Debian's packages).
+function ensurePython() {
+  const python = process.env.LATHE_PYTHON || '/usr/bin/python3';
+  const ok = () => spawnSync(python, ['-c', 'import sklearn, scipy, pandas'], { stdio: 'ignore' }).status === 0;
+  if (ok()) return true;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && existsSync('/usr/bin/apt-get')) {
+    console.log('scikit-learn, SciPy or pandas missing for /usr/bin/python3: installing Debian\'s packages with apt-get...');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
+    spawnSync('apt-get', ['install', '-y', '-q', 'python3-sklearn', 'python3-scipy', 'python3-pandas'], { stdio: 'inherit', env });
+    if (ok()) return true;
+  }
+  console.error(
+    'The parity tests need scikit-learn, SciPy and pandas for /usr/bin/python3. Install them with ' +
+      '`sudo apt-get install -y python3-sklearn python3-scipy python3-pandas`, or point LATHE_PYTHON at a Python that has them.',
+  );
+  return false;
+}
+
 let files = [];
 for (const s of suites) files.push(...findTests(join(root, 'tests', s)));
 let missingChromium = false;
@@ -55,6 +75,7 @@ if (suites.includes('e2e') && files.some((f) => f.includes(`${join('tests', 'e2e
     missingChromium = true;
   }
 }
+const missingPython = suites.some((s) => s === 'unit' || s === 'integration') && !ensurePython();
 if (files.length === 0) {
   console.log('No test files found.');
   console.log('0 passed, 0 failed');
@@ -74,4 +95,4 @@ const child = spawn(process.execPath, args, {
   stdio: 'inherit',
   env: { ...process.env, LATHE_CHROMIUM: chromiumPath() ?? '', LATHE_NO_CHROMIUM: missingChromium ? '1' : '' },
 });
-child.on('exit', (code) => process.exit(missingChromium ? 1 : (code ?? 1)));
+child.on('exit', (code) => process.exit(missingChromium || missingPython ? 1 : (code ?? 1)));

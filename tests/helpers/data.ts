@@ -1,6 +1,6 @@
 /**
  * Small, dependable loaders of the shared datasets as matrices, for ML tests
- * that must not depend on the importer. Reads /work/shared/datasets (or
+ * that must not depend on the importer. Reads ../shared/datasets beside the checkout (or
  * LATHE_SHARED_DATASETS), else the copies in datasets/.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Matrix } from '../../src-main/engine/ml/estimator.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-export const SHARED_DATASETS = [process.env.LATHE_SHARED_DATASETS, join(repo, '..', 'shared', 'datasets'), join(repo, 'datasets')].find(
+export const SHARED_DATASETS = [process.env.LATHE_SHARED_DATASETS, join(repo, '..', 'shared', 'datasets'), '/work/shared/datasets', join(repo, 'datasets')].find(
   (d) => d && existsSync(join(d, 'iris.csv')),
 )!;
 

@@ -9,12 +9,18 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { SHARED_DATASETS } from './data.ts';
 import { startServer, type RunningServer, type ServedEngine } from '../../src-main/server/server.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const RENDERER_OUT = join(ROOT, 'out', 'renderer');
-export const SHARED_DATASETS = '/work/shared/datasets';
-export const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
+export { SHARED_DATASETS };
+/**
+ * Screenshots for the README go to docs/screenshots when LATHE_SCREENSHOTS=1
+ * (`LATHE_SCREENSHOTS=1 npm run test:e2e`); otherwise to test-results/, so a
+ * plain `npm test` leaves the checkout clean.
+ */
+export const SCREENSHOTS = process.env.LATHE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : join(ROOT, 'test-results', 'screenshots');
 
 /** A real dataset file: the shared copy when present, else the app's own samples. */
 export function datasetPath(name: string): string {

@@ -12,8 +12,10 @@ import type { ColumnData } from '../../src-main/engine/arrow/types.ts';
 import { RpcClient, RpcServer } from '../../src-shared/rpc/core.ts';
 import { memoryTransportPair } from '../../src-shared/rpc/memory.ts';
 import { LatheError } from '../../src-shared/errors.ts';
+import { SHARED_DATASETS } from '../helpers/data.ts';
 
-export const DATA = '/work/shared/datasets';
+/** The shared datasets beside the checkout (see tests/helpers/data.ts). */
+export const DATA = SHARED_DATASETS;
 
 export function tempDir(prefix = 'lathe-engine-'): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));

@@ -164,7 +164,7 @@ test('correlations of wine match SciPy (Pearson and Spearman), with an order and
     `
     import pandas as pd
     from scipy import stats
-    df = pd.read_csv('/work/shared/datasets/wine.csv')
+    df = pd.read_csv(${JSON.stringify(join(DATA, 'wine.csv'))})
     num = [c for c in df.columns if c != 'target']
     out = {'cols': num,
            'pearson': [[float(stats.pearsonr(df[a], df[b])[0]) for b in num] for a in num],

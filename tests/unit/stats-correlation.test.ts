@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readCsv } from '../helpers/data.ts';
+import { datasetPath, readCsv } from '../helpers/data.ts';
 import { sklearn } from '../helpers/sklearn.ts';
 import {
   clusterOrder,
@@ -58,7 +58,7 @@ function scipyReference(file: string, numeric: string[], categorical: string[]):
     import pandas as pd
     from scipy import stats
     from scipy.stats.contingency import association
-    df = pd.read_csv(${JSON.stringify(`/work/shared/datasets/${file}`)}, keep_default_na=False, na_values=['', 'NA', 'nan', 'NaN'])
+    df = pd.read_csv(${JSON.stringify(datasetPath(file))}, keep_default_na=False, na_values=['', 'NA', 'nan', 'NaN'])
     num, cat = inp['numeric'], inp['categorical']
     cols = num + cat
     def eta(g, x):
