@@ -66,6 +66,7 @@ async function generate(file: string, rows: number): Promise<void> {
 async function childLathe(csv: string, dbFile: string): Promise<void> {
   const t0 = performance.now();
   const { importFile } = await import('../src-main/engine/ingest/import.ts');
+  const { lastParallel } = await import('../src-main/engine/ingest/parallel.ts');
   const { openDb } = await import('../src-main/engine/store/db.ts');
   const { insertDataset, insertChunk, completeDataset } = await import('../src-main/engine/store/datasets.ts');
   type NewDataset = import('../src-main/engine/store/datasets.ts').NewDataset;
@@ -121,6 +122,8 @@ async function childLathe(csv: string, dbFile: string): Promise<void> {
       importSeconds: (t1 - tLoaded) / 1000,
       loadSeconds: (tLoaded - t0) / 1000,
       maxRssKB: process.resourceUsage().maxRSS,
+      cpuSeconds: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1e6,
+      segments: `${lastParallel.mainSegments} import thread + ${lastParallel.workerSegments} worker, ${lastParallel.passes} pass(es)`,
     }),
   );
 }
