@@ -138,6 +138,8 @@ export function lbfgs(fun: Objective, x0: Float64Array, opts: LbfgsOptions = {})
     let ok = false;
     let fNew = f;
     for (;;) {
+      // per evaluation, not per iteration: on wide multinomial data one evaluation is ~0.2 s and a line search may take several
+      if (opts.signal?.aborted) throw new LatheError('CANCELLED', 'The optimisation was cancelled.');
       for (let i = 0; i < n; i++) xt[i] = xOld[i]! + stp * d[i]!;
       fNew = fun(xt, gt);
       nEval++;
