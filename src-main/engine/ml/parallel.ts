@@ -330,7 +330,13 @@ export function runChunksSync(
     const pool = sharedPool();
     for (let i = 0; i < h; i++) pool.run(task).catch(() => undefined);
   }
-  drainChunks(state, n, local);
+  try {
+    drainChunks(state, n, local);
+  } catch (e) {
+    // The caller's share failed or was cancelled: leave the helpers nothing more to claim.
+    Atomics.store(state, NEXT, n);
+    throw e;
+  }
   let seen = Atomics.load(state, DONE);
   let since = Date.now();
   while (seen < n) {
