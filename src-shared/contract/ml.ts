@@ -146,7 +146,12 @@ export interface BoundaryResult {
 
 export interface TrainRequest {
   datasetId: string;
-  target: string;
+  /**
+   * The column to predict. Unsupervised algorithms: optional. k-means and
+   * anomaly use it only to score (never as a feature); PCA leaves it out of
+   * the features.
+   */
+  target?: string;
   features?: string[];
   algo: AlgoName;
   params?: Params;
@@ -156,6 +161,8 @@ export interface TrainRequest {
   name?: string;
   /** Networks ('mlp', 'cnn'): a free layer list from the network builder. */
   network?: NetworkTrainOptions;
+  /** Anomaly detection with a label column: the label that marks an anomaly (default: the rarer of its two values). */
+  anomalyLabel?: string;
 }
 
 export interface ModelSummary {
@@ -182,6 +189,92 @@ export interface TrainResult {
   predictSeconds: number;
   /** Networks: backend report, per-epoch history, layer summary. */
   network?: NetworkTrainReport;
+  /** The estimator's own outputs (OLS summary, importances, coefficients, clusters, components...). */
+  details?: TrainDetails;
+}
+
+/** One term of the OLS summary (statsmodels' table). */
+export interface OlsTerm {
+  /** 'const' for the intercept, else the feature name (after one-hot). */
+  name: string;
+  coef: number;
+  stdErr: number;
+  t: number;
+  p: number;
+  ciLow: number;
+  ciHigh: number;
+}
+
+export interface OlsDetails {
+  nObs: number;
+  dfModel: number;
+  dfResid: number;
+  rSquared: number;
+  adjRSquared: number;
+  fStatistic: number;
+  fPValue: number;
+  residualStdError: number;
+  logLikelihood: number;
+  aic: number;
+  bic: number;
+  terms: OlsTerm[];
+  /** Terms that are linear combinations of others. */
+  aliased: string[];
+  warnings: string[];
+}
+
+export interface ClusteringDetails {
+  k: number;
+  inertia: number;
+  silhouette: number;
+  /** True when the silhouette was computed on a seeded sample of rows. */
+  silhouetteSampled: boolean;
+  iterations: number;
+  /** Rows per cluster. */
+  sizes: number[];
+  /** Against the label column, when one was given. */
+  labelColumn?: string;
+  homogeneity?: number;
+  completeness?: number;
+  vMeasure?: number;
+}
+
+export interface AnomalyDetails {
+  /** ε itself (may underflow to 0 with many features) and its log, which is exact. */
+  epsilon: number;
+  logEpsilon: number;
+  /** How ε was chosen. */
+  method: 'given' | 'f1' | 'contamination';
+  /** Rows flagged as anomalies among all rows. */
+  flagged: number;
+  rows: number;
+  labelColumn?: string;
+  anomalyLabel?: string;
+  /** On the validation rows ε was chosen on (labels given). */
+  validationRows?: number;
+  precision?: number;
+  recall?: number;
+  f1?: number;
+}
+
+export interface ComponentDetails {
+  name: string;
+  explainedVariance: number;
+  explainedVarianceRatio: number;
+  cumulativeRatio: number;
+}
+
+export interface TrainDetails {
+  /** Linear regression: the OLS summary. */
+  ols?: OlsDetails;
+  /** Trees, forests, boosting: impurity importances per feature (after one-hot), largest first. */
+  importances?: { name: string; importance: number }[];
+  /** Logistic regression: one row of coefficients per class (one row, for the second class, when there are two). */
+  coefficients?: { features: string[]; rows: { label: string; intercept: number; coef: number[] }[] };
+  clustering?: ClusteringDetails;
+  anomaly?: AnomalyDetails;
+  /** PCA: explained variance per component. */
+  components?: ComponentDetails[];
 }
 
 export interface CorrelationRequest {

@@ -4,8 +4,10 @@
  * stored as text is parsed, unparseable values become missing; a
  * categorical one stored as numbers uses their text), run the drift check,
  * predict, and write the predictions as CSV in the input's row order: a
- * `prediction` column (the class label, the value, or the cluster) and, for
- * classifiers with probabilities, one `proba_<label>` column per class.
+ * `prediction` column (the class label, the value, the cluster, or 0/1 for
+ * anomalies) and, for classifiers with probabilities, one `proba_<label>`
+ * column per class; k-means adds distance_<k>, anomaly log_density, and PCA
+ * writes only its component scores pc1..pcN.
  */
 import { LatheError } from '../../../src-shared/errors.ts';
 import type { DatasetMeta } from '../../../src-shared/dataset.ts';
@@ -92,17 +94,29 @@ function num(v: number): string {
   return Number.isNaN(v) ? '' : String(v);
 }
 
-/** The predictions as CSV text (header + one line per input row, in order). */
+/**
+ * The predictions as CSV text (header + one line per input row, in order).
+ * Clustering adds distance_<k> columns, anomaly log_density; decomposition
+ * has no prediction column, only its component scores pc1..pcN.
+ */
 export function predictionsCsv(task: string, classes: string[], p: Predictions): string {
-  const header = ['prediction'];
+  const scoresOnly = task === 'decomposition';
+  const header = scoresOnly ? [] : ['prediction'];
   const hasProba = task === 'classification' && p.proba !== undefined && p.proba.length === p.predictions.length * classes.length;
   if (hasProba) for (const c of classes) header.push(`proba_${c}`);
+  const extra = p.columns ?? [];
+  for (const c of extra) header.push(c.name);
   const lines = [header.map(csvField).join(',')];
   const K = classes.length;
-  for (let i = 0; i < p.predictions.length; i++) {
-    const v = p.predictions[i]!;
-    const cells = [task === 'classification' ? csvField(classes[v] ?? String(v)) : num(v)];
+  const rows = scoresOnly ? (extra[0]?.values.length ?? 0) : p.predictions.length;
+  for (let i = 0; i < rows; i++) {
+    const cells: string[] = [];
+    if (!scoresOnly) {
+      const v = p.predictions[i]!;
+      cells.push(task === 'classification' ? csvField(classes[v] ?? String(v)) : num(v));
+    }
     if (hasProba) for (let k = 0; k < K; k++) cells.push(num(p.proba![i * K + k]!));
+    for (const c of extra) cells.push(num(c.values[i]!));
     lines.push(cells.join(','));
   }
   return `${lines.join('\n')}\n`;

@@ -28,10 +28,37 @@ export interface ModelSource {
 }
 
 export interface Predictions {
-  /** Class codes (classification, clustering) or values (regression). */
+  /**
+   * Class codes (classification), cluster numbers (clustering), 0/1
+   * (anomaly: 1 = anomaly), values (regression), or the component scores,
+   * rows × components row-major (decomposition).
+   */
   predictions: Int32Array | Float64Array;
   /** rows × classes (classifiers that give probabilities). */
   proba?: Float64Array;
+  /**
+   * Further output columns, one value per row: distance_<k> to each cluster
+   * centre (k-means), log_density (anomaly), pc1..pcN (PCA).
+   */
+  columns?: { name: string; values: Float64Array }[];
+}
+
+/** Split a rows × k row-major matrix into named columns. */
+function columnsOf(m: Float64Array, rows: number, name: (c: number) => string): { name: string; values: Float64Array }[] {
+  const k = rows > 0 ? m.length / rows : 0;
+  return Array.from({ length: k }, (_, c) => ({ name: name(c), values: Float64Array.from({ length: rows }, (_, i) => m[i * k + c]!) }));
+}
+
+/** The outputs of unsupervised estimators beyond predict (see Predictions.columns). */
+function extraColumns(task: string, est: Estimator, X: Matrix, predictions: Int32Array | Float64Array): Predictions['columns'] {
+  if (task === 'clustering' && typeof (est as { transform?: unknown }).transform === 'function') {
+    return columnsOf((est as unknown as { transform(X: Matrix): Float64Array }).transform(X), X.rows, (c) => `distance_${c}`);
+  }
+  if (task === 'anomaly' && typeof (est as { scoreSamples?: unknown }).scoreSamples === 'function') {
+    return [{ name: 'log_density', values: (est as unknown as { scoreSamples(X: Matrix): Float64Array }).scoreSamples(X) }];
+  }
+  if (task === 'decomposition') return columnsOf(Float64Array.from(predictions), X.rows, (c) => `pc${c + 1}`);
+  return undefined;
 }
 
 /** Whether an estimator state is a network's (see the file comment). */
@@ -99,7 +126,8 @@ export class ModelRuntime {
         if (!(e instanceof LatheError) || e.code !== 'BAD_REQUEST') throw e;
       }
     }
-    return { predictions, ...(proba ? { proba } : {}) };
+    const columns = extraColumns(this.source.task, est, X, predictions);
+    return { predictions, ...(proba ? { proba } : {}), ...(columns ? { columns } : {}) };
   }
 
   async predict(t: FeatureTable): Promise<Predictions> {

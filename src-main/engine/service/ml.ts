@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { BoundaryRequest, CompareRequest, CompareResult, CorrelationResult, LearnerSpec, Protocol, TrainRequest, TrainResult } from '../../../src-shared/contract/ml.ts';
 import type { ColumnInfo, DatasetMeta } from '../../../src-shared/dataset.ts';
 import { LatheError } from '../../../src-shared/errors.ts';
-import { ALGO_NAMES, CATALOG, isAlgoName, validateAlgoParams } from '../../../src-shared/ml/catalog.ts';
+import { ALGO_NAMES, CATALOG, isAlgoName, validateAlgoParams, type AlgoName, type Task } from '../../../src-shared/ml/catalog.ts';
 import type { CallContext, Handlers } from '../../../src-shared/rpc/core.ts';
 import { writeTransaction } from '../store/db.ts';
 import * as mq from '../store/ml.ts';
@@ -19,6 +19,7 @@ import type { CompareInput, CompareOutput } from '../workers/tasks/compare.ts';
 import type { CorrelateInput } from '../workers/tasks/correlate.ts';
 import { DEFAULT_CLASSIFIERS, DEFAULT_REGRESSORS } from '../workers/tasks/learners.ts';
 import type { TrainInput, TrainOutput } from '../workers/tasks/train.ts';
+import { UNSUPERVISED_TASK } from '../workers/tasks/train-unsupervised.ts';
 import { paramsOf, type ServiceDeps } from './context.ts';
 import { trainNetworkModel } from './nn.ts';
 import { isNetworkAlgo } from '../../../src-shared/ml/schemas/nn.ts';
@@ -95,7 +96,7 @@ export function checkProtocol(p: unknown, param = 'protocol'): Protocol {
 }
 
 /** Algorithm names and parameters checked against the catalogue (the standard scikit-learn message). */
-export function checkLearner(l: unknown, task: SupervisedTask, param: string): LearnerSpec {
+export function checkLearner(l: unknown, task: Task, param: string): LearnerSpec {
   if (!isObject(l) || typeof l.algo !== 'string') throw new LatheError('BAD_REQUEST', `${param} must be {algo, params?}; got ${JSON.stringify(l)}.`, { param });
   if (!isAlgoName(l.algo)) {
     throw new LatheError('INVALID_PARAM', `Unknown algorithm '${l.algo}'. Choose one of: ${ALGO_NAMES.join(', ')}.`, { param: `${param}.algo`, value: l.algo });
@@ -190,23 +191,43 @@ export function mlHandlers(deps: ServiceDeps): Pick<Handlers, 'ml.compare' | 'ml
       if (isNetworkAlgo((p as { algo?: unknown } | null)?.algo)) return trainNetworkModel(deps, p, ctx);
       const q = paramsOf(p, 'ml.train');
       const meta = datasetOf(q);
-      const target = columnNamed(meta, q.target, 'target');
+      // k-means, anomaly detection and PCA have their own task; their target (a label column) is optional.
+      const own = isAlgoName(q.algo) ? UNSUPERVISED_TASK[q.algo] : undefined;
+      const noTarget = q.target === undefined || q.target === null || q.target === '';
+      if (noTarget && !own) {
+        const needs = isAlgoName(q.algo) ? `${CATALOG[q.algo].display} ('${q.algo}') does ${CATALOG[q.algo].tasks.join(', ')} and needs` : 'Training needs';
+        throw new LatheError('BAD_REQUEST', `${needs} a target: the column to predict. Give target.`, { param: 'target' });
+      }
+      const target = noTarget ? null : columnNamed(meta, q.target, 'target');
       const features = columns(meta, q.features, 'features');
-      const task = taskForTarget(target, q.task);
+      if (own && q.task !== undefined && q.task !== null && q.task !== own) {
+        throw new LatheError('INVALID_PARAM', `${CATALOG[q.algo as AlgoName].display} ('${String(q.algo)}') does ${own}, not ${JSON.stringify(q.task)}.`, { param: 'task', value: q.task });
+      }
+      const task: Task = own ?? taskForTarget(target!, q.task);
       const learner = checkLearner({ algo: q.algo, params: q.params }, task, 'learner');
+      if (target && features?.includes(target.name) && own) {
+        throw new LatheError('BAD_REQUEST', `"${target.name}" is the label column (target) and cannot also be a feature of ${q.algo}; leave it out of features.`, { param: 'features' });
+      }
+      if (q.anomalyLabel !== undefined && q.anomalyLabel !== null) {
+        if (learner.algo !== 'anomaly' || !target) {
+          throw new LatheError('BAD_REQUEST', 'anomalyLabel applies only to anomaly detection with a label column (target).', { param: 'anomalyLabel' });
+        }
+        if (typeof q.anomalyLabel !== 'string' || !q.anomalyLabel) throw new LatheError('BAD_REQUEST', `anomalyLabel must be a value of "${target.name}".`, { param: 'anomalyLabel' });
+      }
       const protocol = q.protocol === undefined || q.protocol === null ? undefined : checkProtocol(q.protocol);
       if (q.name !== undefined && q.name !== null) mq.validateModelName(q.name);
       const request: TrainRequest = {
         datasetId: meta.id,
-        target: target.name,
+        ...(target ? { target: target.name } : {}),
         algo: learner.algo,
         task,
+        ...(typeof q.anomalyLabel === 'string' ? { anomalyLabel: q.anomalyLabel } : {}),
         ...(learner.params ? { params: learner.params } : {}),
         ...(features ? { features } : {}),
         ...(protocol ? { protocol } : {}),
       };
       const input: TrainInput = { dbFile: store.file, request };
-      const out = await startJob<TrainOutput>('train', `Train ${CATALOG[learner.algo].display} on ${meta.name} → ${target.name}`, 'train', input, ctx);
+      const out = await startJob<TrainOutput>('train', `Train ${CATALOG[learner.algo].display} on ${meta.name}${target ? ` → ${target.name}` : ''}`, 'train', input, ctx);
       const id = randomUUID();
       const model = await writeTransaction(store.db, () => {
         const name = q.name ? mq.validateModelName(q.name) : mq.uniqueModelName(store.db, `${out.algo} on ${out.datasetName}`);
@@ -238,7 +259,13 @@ export function mlHandlers(deps: ServiceDeps): Pick<Handlers, 'ml.compare' | 'ml
         return mq.getModelSummary(store.db, id);
       });
       emit('models.changed', { ids: [id] });
-      const result: TrainResult = { model, metrics: out.metrics, fitSeconds: out.fitSeconds, predictSeconds: out.predictSeconds };
+      const result: TrainResult = {
+        model,
+        metrics: out.metrics,
+        fitSeconds: out.fitSeconds,
+        predictSeconds: out.predictSeconds,
+        ...(out.details && Object.keys(out.details).length ? { details: out.details } : {}),
+      };
       return result;
     },
 

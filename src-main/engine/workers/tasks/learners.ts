@@ -42,7 +42,10 @@ export interface Loaded {
 }
 
 /** Read the target and feature columns of a dataset (one snapshot) and prepare X/y. */
-export function loadPrepared(dbFile: string, datasetId: string, target: string, features: string[] | undefined, task?: SupervisedTask): Loaded {
+export function loadPrepared(dbFile: string, datasetId: string, target: string | undefined, features: string[] | undefined, task?: SupervisedTask): Loaded {
+  if (target === undefined || target === '') {
+    throw new LatheError('BAD_REQUEST', `Training a ${task ?? 'supervised'} model needs a target column (the column to predict).`, { param: 'target' });
+  }
   const reader = new DatasetReader(dbFile);
   try {
     const meta = reader.meta(datasetId);
@@ -50,6 +53,44 @@ export function loadPrepared(dbFile: string, datasetId: string, target: string, 
     const wanted = [...new Set([target, ...names])];
     const { meta: snap, chunks } = reader.chunks(datasetId, wanted);
     const data = prepare({ columns: snap.columns, batches: chunks.map((c) => c.batch), target, features: names.filter((f) => f !== target), task });
+    return { meta: snap, data };
+  } finally {
+    reader.close();
+  }
+}
+
+/** The name of the stand-in target loadFeatures gives prepare (no dataset column can be called this). */
+const NO_TARGET = '\u0000rows';
+
+/**
+ * Read only feature columns (no target: clustering, anomaly detection and
+ * decomposition without labels), every row kept. Default features: every
+ * column whose role is feature, except `exclude`. The rows go through the
+ * same prepare step as supervised training, with a one-value stand-in
+ * target, so kinds, codes and refusals are the same.
+ */
+export function loadFeatures(dbFile: string, datasetId: string, features: string[] | undefined, exclude?: string): Loaded {
+  const reader = new DatasetReader(dbFile);
+  try {
+    const meta = reader.meta(datasetId);
+    const names = (features ?? meta.columns.filter((c) => c.role === 'feature').map((c) => c.name)).filter((f) => f !== exclude);
+    const { meta: snap, chunks } = reader.chunks(datasetId, [...new Set(names)]);
+    const batches = chunks.map((c) => ({
+      names: [...c.batch.names, NO_TARGET],
+      columns: [...c.batch.columns, { storage: 'string' as const, codes: new Int32Array(c.batch.rows), dictionary: ['row'] }],
+      rows: c.batch.rows,
+    }));
+    const stand: DatasetMeta['columns'][number] = {
+      name: NO_TARGET,
+      index: snap.columns.length,
+      kind: 'categorical',
+      inferredKind: 'categorical',
+      storage: 'string',
+      role: 'ignored',
+      missing: 0,
+      distinct: 1,
+    };
+    const data = prepare({ columns: [...snap.columns, stand], batches, target: NO_TARGET, features: names, task: 'classification' });
     return { meta: snap, data };
   } finally {
     reader.close();

@@ -6,19 +6,20 @@
  * estimator state, class labels, feature names and kinds, metrics and the
  * dataset's fingerprint (sha256 + schema).
  */
-import type { MetricSummary, TrainRequest } from '../../../../src-shared/contract/ml.ts';
+import type { MetricSummary, TrainDetails, TrainRequest } from '../../../../src-shared/contract/ml.ts';
 import { LatheError, throwIfAborted } from '../../../../src-shared/errors.ts';
+import type { Task } from '../../../../src-shared/ml/catalog.ts';
 import type { Params } from '../../../../src-shared/ml/params.ts';
-import type { Classifier } from '../../ml/estimator.ts';
+import type { Classifier, Estimator, FitOptions } from '../../ml/estimator.ts';
 import { classificationMetrics, regressionMetrics } from '../../ml/eval/evaluate.ts';
-import type { SupervisedTask } from '../../ml/prepare.ts';
-import { defaultPipeline } from '../../ml/preprocess/pipeline.ts';
+import { defaultPipeline, type Pipeline } from '../../ml/preprocess/pipeline.ts';
 import { createEstimator } from '../../ml/registry.ts';
 import { stateToString } from '../../ml/state.ts';
 import type { TaskContext } from '../../jobs/protocol.ts';
 import { tableFingerprint } from '../../models/fingerprint.ts';
 import type { ColumnFingerprint } from '../../../../src-shared/model-bundle.ts';
 import { FoldMatrices, SCALE_SENSITIVE, evaluateLearner, evaluatedRows, foldsOf, loadPrepared } from './learners.ts';
+import { UNSUPERVISED_TASK, trainUnsupervised } from './train-unsupervised.ts';
 
 export interface TrainInput {
   dbFile: string;
@@ -27,13 +28,14 @@ export interface TrainInput {
 
 export interface TrainOutput {
   algo: TrainRequest['algo'];
-  task: SupervisedTask;
+  task: Task;
   params: Params;
   datasetId: string;
   datasetName: string;
   datasetSha256: string;
   datasetSchema: { name: string; kind: string }[];
-  target: string;
+  /** null for unsupervised models trained without a label column. */
+  target: string | null;
   features: string[];
   featureKinds: ('numeric' | 'categorical')[];
   classes: string[];
@@ -50,10 +52,14 @@ export interface TrainOutput {
   rows: number;
   /** Per-feature distributions of the training rows, for the drift check at predict. */
   fingerprint: ColumnFingerprint[];
+  /** The estimator's own outputs (OLS summary, importances, coefficients, clusters, components). */
+  details?: TrainDetails;
 }
 
 export async function run(raw: unknown, ctx: TaskContext): Promise<TrainOutput> {
   const { dbFile, request: req } = raw as TrainInput;
+  const unsupervised = UNSUPERVISED_TASK[req.algo];
+  if (unsupervised) return trainUnsupervised(dbFile, req, unsupervised, ctx);
   if (req.task !== undefined && req.task !== 'classification' && req.task !== 'regression') {
     throw new LatheError('NOT_IMPLEMENTED', `Training into the library does ${req.task} not yet; choose classification or regression.`, { param: 'task' });
   }
@@ -86,10 +92,13 @@ export async function run(raw: unknown, ctx: TaskContext): Promise<TrainOutput> 
   const X = pipeline.fitTransform(data.table);
   const est = createEstimator(req.algo, task, params);
   const t0 = performance.now();
-  await est.fit(X, data.y, {
+  // featureNames: linear regression names the terms of its OLS summary with them.
+  const fitOpts: FitOptions & { featureNames: string[] } = {
     signal: ctx.signal,
     onProgress: (f) => ctx.progress({ fraction: evalShare + (1 - evalShare) * 0.95 * f, phase: 'fit' }),
-  });
+    featureNames: [...pipeline.featureNamesOut],
+  };
+  await est.fit(X, data.y, fitOpts);
   const t1 = performance.now();
   const pred = est.predict(X);
   const proba = task === 'classification' && typeof (est as Partial<Classifier>).predictProba === 'function' ? (est as Classifier).predictProba(X) : undefined;
@@ -103,6 +112,7 @@ export async function run(raw: unknown, ctx: TaskContext): Promise<TrainOutput> 
     warnings.push('The metrics are on the rows the model was fitted on (no protocol was given), so they are optimistic.');
   }
   for (const w of (est as { convergence?: { warnings?: { message: string }[] } }).convergence?.warnings ?? []) if (!warnings.includes(w.message)) warnings.push(w.message);
+  const details = supervisedDetails(est, pipeline, data.classes);
   ctx.progress({ fraction: 1, phase: 'done' });
   return {
     algo: req.algo,
@@ -125,5 +135,66 @@ export async function run(raw: unknown, ctx: TaskContext): Promise<TrainOutput> 
     warnings,
     rows: data.table.rows,
     fingerprint: tableFingerprint(data.table),
+    ...(details ? { details } : {}),
   };
+}
+
+interface OlsLike {
+  nObs: number;
+  dfModel: number;
+  dfResid: number;
+  rSquared: number;
+  adjRSquared: number;
+  fStatistic: number;
+  fPValue: number;
+  residualStdError: number;
+  logLikelihood: number;
+  aic: number;
+  bic: number;
+  coefficients: { name: string; coef: number; stdErr: number; t: number; pValue: number; ciLow: number; ciHigh: number }[];
+  aliased: string[];
+  warnings: string[];
+}
+
+/** What a fitted supervised estimator computes about itself, named with the pipeline's output columns (after one-hot). */
+export function supervisedDetails(est: Estimator, pipeline: Pipeline, classes: string[]): TrainDetails | undefined {
+  const names = pipeline.featureNamesOut;
+  const nameOf = (j: number): string => names[j] ?? `x${j}`;
+  const details: TrainDetails = {};
+  const ols = (est as { summary?: OlsLike | null }).summary;
+  if (est.algo === 'linreg' && ols) {
+    details.ols = {
+      nObs: ols.nObs,
+      dfModel: ols.dfModel,
+      dfResid: ols.dfResid,
+      rSquared: ols.rSquared,
+      adjRSquared: ols.adjRSquared,
+      fStatistic: ols.fStatistic,
+      fPValue: ols.fPValue,
+      residualStdError: ols.residualStdError,
+      logLikelihood: ols.logLikelihood,
+      aic: ols.aic,
+      bic: ols.bic,
+      terms: ols.coefficients.map((c) => ({ name: c.name, coef: c.coef, stdErr: c.stdErr, t: c.t, p: c.pValue, ciLow: c.ciLow, ciHigh: c.ciHigh })),
+      aliased: [...ols.aliased],
+      warnings: [...ols.warnings],
+    };
+  }
+  const imp = (est as { featureImportances_?: Float64Array }).featureImportances_;
+  if ((est.algo === 'tree' || est.algo === 'forest' || est.algo === 'gboost') && imp && imp.length > 0) {
+    details.importances = Array.from(imp, (importance, j) => ({ name: nameOf(j), importance })).sort((a, b) => b.importance - a.importance || (a.name < b.name ? -1 : 1));
+  }
+  if (est.algo === 'logreg') {
+    const c = (est as unknown as { coefficients: { coef: Float64Array; intercept: Float64Array; rows: number; cols: number; classes: Int32Array } }).coefficients;
+    const features = Array.from({ length: c.cols }, (_, j) => nameOf(j));
+    const rowLabel = (r: number): string => {
+      const code = c.rows === 1 ? c.classes[1] : c.classes[r];
+      return code === undefined ? String(r) : (classes[code] ?? String(code));
+    };
+    details.coefficients = {
+      features,
+      rows: Array.from({ length: c.rows }, (_, r) => ({ label: rowLabel(r), intercept: c.intercept[r]!, coef: Array.from(c.coef.subarray(r * c.cols, (r + 1) * c.cols)) })),
+    };
+  }
+  return Object.keys(details).length ? details : undefined;
 }
