@@ -170,7 +170,7 @@ test('explore.elbow on 200k points stops within a second', async (t) => {
   assertFast(t, 'explore.elbow', ms);
 });
 
-test('the engine keeps serving after the cancels', async (t) => {
+test('the engine keeps serving after the cancels', async () => {
   const r = await h.client.call('ml.compare', { datasetId: cancer, target: 'target', protocol: { kind: 'holdout', testSize: 0.25, seed: 1 }, learners: [{ algo: 'gnb' }] });
   assert.equal(r.learners[0]?.error, undefined);
   assert.ok((r.learners[0]?.metrics.accuracy?.mean ?? 0) > 0.9);
