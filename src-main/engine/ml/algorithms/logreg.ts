@@ -13,6 +13,7 @@ import type { Params } from '../../../../src-shared/ml/params.ts';
 import { LOGREG_OWNER, LOGREG_SCHEMA } from '../../../../src-shared/ml/schemas/logreg.ts';
 import { accuracyOf, checkAborted, checkClassTargets, checkMatrix, checkPredictMatrix, notFitted } from '../check.ts';
 import type { Classifier, EstimatorState, FitOptions, Matrix } from '../estimator.ts';
+import { dotTileKernel } from '../kernels/dot-tile.ts';
 import { lbfgs } from '../optim/lbfgs.ts';
 import { stateArray, stateNumber } from '../state.ts';
 
@@ -425,5 +426,110 @@ function binaryObjective(X: Matrix, y: Float64Array, w: Float64Array, C: number,
 
 /** Σ w_i [logsumexp(z_i) − z_i,y_i] + ‖W‖²/(2C), z_i = W x_i + b; parameters [W (K×d row-major), b (K)]. */
 function multinomialObjective(X: Matrix, y: Int32Array, w: Float64Array, K: number, C: number, fitIntercept: boolean, signal?: AbortSignal) {
+  return multinomialObjectiveSimd(X, y, w, K, C, fitIntercept, signal) ?? multinomialObjectiveJs(X, y, w, K, C, fitIntercept, signal);
+}
+
+/** Most bytes of WASM memory the SIMD objective may take (it holds X twice). */
+const SIMD_MAX_BYTES = 512 * 2 ** 20;
+
+/**
+ * The multinomial objective with both products on the WASM SIMD tile kernel
+ * (kernels/dot-tile.ts; norms set to 0, so a tile gives −2·dot exactly):
+ * Z = X Wᵀ from X in 4-row panels, and the gradient Rᵀ X from Xᵀ in
+ * 4-feature panels against the residuals in 4-class panels. Sums run over
+ * features / rows in order, like the scalar loops. Null where WASM SIMD is
+ * missing or X is too big to hold twice.
+ */
+function multinomialObjectiveSimd(X: Matrix, y: Int32Array, w: Float64Array, K: number, C: number, fitIntercept: boolean, signal?: AbortSignal) {
+  const n = X.rows;
+  const d = X.cols;
+  const n4 = (n + 3) & ~3;
+  const d4 = (d + 3) & ~3;
+  const K4 = (K + 3) & ~3;
+  const xpOff = 0;
+  const xtOff = xpOff + 8 * n4 * d;
+  const wOff = xtOff + 8 * d4 * n4;
+  const rOff = wOff + 8 * K4 * d;
+  const zeroOff = rOff + 8 * K4 * n4;
+  const thrOff = zeroOff + 8 * Math.max(n4, d4, K4);
+  const outOff = thrOff + 32;
+  const end = outOff + 128 * (Math.max(n4, d4) >> 2);
+  if (end > SIMD_MAX_BYTES) return null;
+  const kern = dotTileKernel();
+  if (!kern) return null;
+  kern.reserve(end);
+  const f = new Float64Array(kern.memory.buffer);
+  const x = X.data;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) {
+      const v = x[i * d + j]!;
+      f[xpOff / 8 + (i >> 2) * 4 * d + 4 * j + (i & 3)] = v;
+      f[xtOff / 8 + (j >> 2) * 4 * n4 + 4 * i + (j & 3)] = v;
+    }
+  }
+  const alpha = Number.isFinite(C) ? 1 / C : 0;
+  const z = new Float64Array(n * K);
+  const out = outOff / 8;
+  const wp = wOff / 8;
+  const rp = rOff / 8;
+  const bo = K * d;
+  return (p: Float64Array, g: Float64Array): number => {
+    for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) f[wp + (k >> 2) * 4 * d + 4 * j + (k & 3)] = p[k * d + j]!;
+    // z = X Wᵀ + b, four classes per tile pass
+    for (let A = 0; A < K4; A += 4) {
+      if (A > 0) checkAborted(signal, OWNER);
+      kern.tile(wOff + 8 * A * d, xpOff, zeroOff, zeroOff, outOff, n4 >> 2, d, thrOff);
+      const kMax = Math.min(4, K - A);
+      for (let qi = 0; qi < kMax; qi++) {
+        const k = A + qi;
+        const b = fitIntercept ? p[bo + k]! : 0;
+        for (let i = 0; i < n; i++) z[i * K + k] = -0.5 * f[out + (i >> 2) * 16 + qi * 4 + (i & 3)]! + b;
+      }
+    }
+    g.fill(0);
+    let loss = 0;
+    for (let i = 0; i < n; i++) {
+      const o = i * K;
+      let mx = -Infinity;
+      for (let k = 0; k < K; k++) if (z[o + k]! > mx) mx = z[o + k]!;
+      const yi = y[i]!;
+      const wi = w[i]!;
+      const zy = z[o + yi]! - mx;
+      let sum = 0;
+      for (let k = 0; k < K; k++) {
+        const e = Math.exp(z[o + k]! - mx);
+        z[o + k] = e;
+        sum += e;
+      }
+      // loss = log Σ e^{z} − z_y = log(sum) − (z_y − mx)
+      loss += wi * (Math.log(sum) - zy);
+      const inv = 1 / sum;
+      const ro = rp + 4 * i;
+      for (let k = 0; k < K; k++) {
+        const r = wi * (z[o + k]! * inv - (k === yi ? 1 : 0));
+        if (fitIntercept) g[bo + k] = g[bo + k]! + r;
+        f[ro + (k >> 2) * 4 * n4 + (k & 3)] = r;
+      }
+    }
+    // gradient of W = Rᵀ X
+    for (let A = 0; A < K4; A += 4) {
+      checkAborted(signal, OWNER);
+      kern.tile(rOff + 8 * A * n4, xtOff, zeroOff, zeroOff, outOff, d4 >> 2, n4, thrOff);
+      const kMax = Math.min(4, K - A);
+      for (let qi = 0; qi < kMax; qi++) {
+        const go = (A + qi) * d;
+        for (let j = 0; j < d; j++) g[go + j] = -0.5 * f[out + (j >> 2) * 16 + qi * 4 + (j & 3)]!;
+      }
+    }
+    let pen = 0;
+    for (let j = 0; j < K * d; j++) {
+      pen += p[j]! * p[j]!;
+      g[j] = g[j]! + alpha * p[j]!;
+    }
+    return loss + 0.5 * alpha * pen;
+  };
+}
+
+function multinomialObjectiveJs(X: Matrix, y: Int32Array, w: Float64Array, K: number, C: number, fitIntercept: boolean, signal?: AbortSignal) {
   return chunkedObjective(multinomialChunk, X, y, w, K, C, fitIntercept, K * X.cols + (fitIntercept ? K : 0), K * X.cols, signal);
 }
