@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { JobInfo } from '../../src-shared/jobs.ts';
 import { LatheError } from '../../src-shared/errors.ts';
-import { DATA, startEngine, tempDir, type Harness } from './engine-harness.ts';
+import { DATA, rejectsWith, startEngine, tempDir, type Harness } from './engine-harness.ts';
 
 const LIMIT_MS = 1000;
 
@@ -20,6 +20,7 @@ let h: Harness;
 let cancer = '';
 let digits = '';
 let mnist = '';
+let iris = '';
 
 before(async () => {
   tmp = tempDir('lathe-cancel-');
@@ -28,6 +29,7 @@ before(async () => {
   cancer = (await h.client.call('datasets.importPath', { path: join(DATA, 'breast_cancer.csv') })).dataset.id;
   digits = (await h.client.call('datasets.importPath', { path: join(DATA, 'digits.csv') })).dataset.id;
   mnist = (await h.client.call('datasets.importPath', { path: join(DATA, 'mnist_10k.csv') })).dataset.id;
+  iris = (await h.client.call('datasets.importPath', { path: join(DATA, 'iris.csv') })).dataset.id;
 });
 
 after(async () => {
@@ -174,4 +176,19 @@ test('the engine keeps serving after the cancels', async () => {
   const r = await h.client.call('ml.compare', { datasetId: cancer, target: 'target', protocol: { kind: 'holdout', testSize: 0.25, seed: 1 }, learners: [{ algo: 'gnb' }] });
   assert.equal(r.learners[0]?.error, undefined);
   assert.ok((r.learners[0]?.metrics.accuracy?.mean ?? 0) > 0.9);
+});
+
+test('an ML job whose worker runs out of memory fails with OUT_OF_MEMORY; the engine keeps serving', async () => {
+  // the same data folder, reopened with a 16 MiB heap per worker: enough for iris, not for MNIST
+  await h.close();
+  h = await startEngine(tmp.dir, { workers: 1, jobOptions: { resourceLimits: { maxOldGenerationSizeMb: 16 } } });
+  const small = { datasetId: iris, target: 'target', algo: 'forest' as const, params: { n_estimators: 20 } };
+  assert.ok((await h.client.call('ml.train', small)).model.id);
+  const e = await rejectsWith(h.client.call('ml.train', { datasetId: mnist, target: 'label', algo: 'forest', params: { n_estimators: 20 } }), 'OUT_OF_MEMORY');
+  assert.match(e.message, /ran out of memory .*16 MiB/);
+  const failed = (await h.client.call('jobs.list', undefined)).filter((j) => j.kind === 'train' && j.state === 'failed');
+  assert.equal(failed.at(-1)?.error?.code, 'OUT_OF_MEMORY');
+  // the worker was replaced: the next job runs
+  assert.ok((await h.client.call('ml.train', small)).model.id);
+  assert.equal((await h.client.call('datasets.list', undefined)).length, 4);
 });
