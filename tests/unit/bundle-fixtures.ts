@@ -54,7 +54,7 @@ export interface Fitted {
   yTest: Int32Array | Float64Array;
 }
 
-const SCALED = new Set(['knn', 'logreg', 'svm', 'kmeans']);
+const SCALED = new Set(['knn', 'logreg', 'svm', 'kmeans', 'pca']);
 
 /** Fit `algo` on 75 % of the rows of `file` (the same pipeline ml.train builds); the rest are held out. */
 export async function fitStored(file: string, target: string, algo: AlgoName, task: Task, params: Params = {}, opts: { features?: string[]; seed?: number } = {}): Promise<Fitted> {
@@ -71,7 +71,8 @@ export async function fitStored(file: string, target: string, algo: AlgoName, ta
     return out;
   };
   const y = task === 'classification' ? data.y : data.yNum;
-  await est.fit(X, task === 'clustering' ? undefined : pick(y, train));
+  // Unsupervised kinds are fitted without labels (as ml.train does when no label column is given).
+  await est.fit(X, task === 'classification' || task === 'regression' ? pick(y, train) : undefined);
   const stored: StoredModel = {
     id: randomUUID(),
     name: `${algo} on ${file}`,

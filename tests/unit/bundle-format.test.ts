@@ -40,6 +40,8 @@ const KINDS: [string, string, AlgoName, Task, Params][] = [
   ['diabetes.csv', 'target', 'forest', 'regression', { n_estimators: 10 }],
   ['diabetes.csv', 'target', 'knn', 'regression', {}],
   ['iris.csv', 'target', 'kmeans', 'clustering', { n_clusters: 3, random_state: 0 }],
+  ['breast_cancer.csv', 'target', 'anomaly', 'anomaly', { contamination: 0.1 }],
+  ['wine.csv', 'target', 'pca', 'decomposition', { n_components: 4 }],
 ];
 
 for (const [file, target, algo, task, params] of KINDS) {
@@ -63,6 +65,9 @@ for (const [file, target, algo, task, params] of KINDS) {
     const after = await runtime.predict(rows);
     assert.deepEqual(after.predictions, before.predictions);
     assert.deepEqual(after.proba, before.proba);
+    // k-means distances, anomaly log densities, PCA scores.
+    assert.deepEqual(after.columns, before.columns);
+    if (task === 'clustering' || task === 'anomaly' || task === 'decomposition') assert.ok(after.columns && after.columns[0]!.values.length === rows.rows, `${algo} output columns`);
     // And back into the library form: the same bytes again (modulo the new id / date).
     const again = storedOfBundle(bundle, source, 'id2', stored.name, '0.1.0');
     assert.equal(again.estimator, stored.estimator);
