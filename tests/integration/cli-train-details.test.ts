@@ -44,7 +44,7 @@ interface Term {
 
 /** The parts of `lathe train --json` these tests read. */
 interface TrainJson {
-  model: { task: string };
+  model: { algo: string };
   metrics: Record<string, number | undefined>;
   details: {
     ols: { n_obs: number; r_squared: number; adj_r_squared: number; f_statistic: number; terms: Term[] };
@@ -129,7 +129,7 @@ test('forest importances sorted in text and JSON; logreg coefficients per class'
 
 test('kmeans with --target scores against it; without, no label scores; predict writes cluster + distances', async () => {
   const j = json(await lathe(['train', 'iris', '--target', 'target', '--algo', 'kmeans', '--param', 'n_clusters=3', '--json']));
-  assert.equal(j.model.task, 'clustering');
+  assert.equal(j.model.algo, 'kmeans');
   assert.ok(j.metrics.homogeneity! > 0.6 && j.metrics.v_measure! > 0.6, JSON.stringify(j.metrics));
   assert.equal(j.details.clustering.k, 3);
   const bare = json(await lathe(['train', 'iris', '--algo', 'kmeans', '--param', 'n_clusters=3', '--name', 'km3', '--json']));
@@ -148,7 +148,7 @@ test('kmeans with --target scores against it; without, no label scores; predict 
 
 test('anomaly on breast_cancer with labels; pca without a target; supervised still needs --target', async () => {
   const a = json(await lathe(['train', 'breast_cancer', '--target', 'target', '--algo', 'anomaly', '--json']));
-  assert.equal(a.model.task, 'anomaly');
+  assert.equal(a.model.algo, 'anomaly');
   assert.equal(a.details.anomaly.method, 'f1');
   assert.ok(a.metrics.f1! > 0.7, `F1 ${a.metrics.f1}`);
   assert.ok(Number.isFinite(a.details.anomaly.log_epsilon));

@@ -69,7 +69,7 @@ export const trainCommand: Command = {
     );
     const metrics = Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, v.mean]));
     const json = {
-      model: { id: r.model.id, algo: r.model.algo, task: r.model.task, params: r.model.params },
+      model: { id: r.model.id, algo: r.model.algo, params: r.model.params },
       metrics,
       fit_seconds: r.fitSeconds,
       predict_seconds: r.predictSeconds,
