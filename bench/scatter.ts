@@ -7,6 +7,7 @@
  *  - ml.correlate on 1M rows × 20 numeric columns (Pearson and Spearman), and
  *    pandas' DataFrame.corr on the same file for a ratio.
  * Run: node --import tsx bench/scatter.ts   (generates bench/.data/scatter_*.csv once)
+ *      node --import tsx bench/scatter.ts --scatter-only   (skips the correlation part)
  */
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
@@ -117,16 +118,17 @@ async function main(): Promise<void> {
       console.log(`import ${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
 
+    const scatterOnly = process.argv.includes('--scatter-only');
     // Correlation matrix, 1M rows × 20 columns.
     const columns = Array.from({ length: COLS }, (_, j) => `c${String(j + 1).padStart(2, '0')}`);
     const corr: Record<string, number> = {};
-    for (const method of ['pearson', 'spearman'] as const) {
+    for (const method of scatterOnly ? [] : (['pearson', 'spearman'] as const)) {
       const t0 = performance.now();
       await client.call('ml.correlate', { datasetId: ids['1M']!, method, columns });
       corr[method] = (performance.now() - t0) / 1000;
       console.log(`ml.correlate ${method} 1M × ${COLS}: ${corr[method]!.toFixed(2)} s`);
     }
-    const py = execFileSync('/usr/bin/python3', [
+    const py = scatterOnly ? [NaN, NaN] : execFileSync('/usr/bin/python3', [
       '-c',
       `import time, pandas as pd
 d = pd.read_csv(${JSON.stringify(f1m)}, usecols=range(${COLS}))
@@ -162,6 +164,7 @@ print(p, s)`,
     }
     console.log('\nScatter (headless Chromium, software rendering, this machine):');
     for (const r of results) console.log('  ' + r);
+    if (scatterOnly) return;
     console.log('\nCorrelation matrix, 1,000,000 rows × 20 columns:');
     console.log(`  Lathe ml.correlate pearson ${corr.pearson!.toFixed(2)} s, spearman ${corr.spearman!.toFixed(2)} s (in a worker, reading from the store)`);
     console.log(`  pandas DataFrame.corr pearson ${py[0]!.toFixed(2)} s, spearman ${py[1]!.toFixed(2)} s (in memory, after read_csv)`);

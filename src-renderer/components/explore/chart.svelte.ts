@@ -21,7 +21,8 @@ import {
 } from 'echarts/components';
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 import type { Attachment } from 'svelte/attachments';
-import type { BrushArea } from '../../lib/charts/scatter.ts';
+import type { BrushArea, PointCloud } from '../../lib/charts/scatter.ts';
+import { PointLayer } from './point-layer.ts';
 
 use([
   BarChart,
@@ -57,6 +58,8 @@ export interface ChartEvents {
   onfinished?: () => void;
   /** The instance, once created (export, tests). */
   onready?: (chart: ECharts) => void;
+  /** Points drawn as pixels under the chart (scatter plots too big for ECharts), or null. */
+  points?: () => PointCloud | null;
 }
 
 declare global {
@@ -97,12 +100,18 @@ export function chart(name: string, getOption: () => EChartsCoreOption, events: 
     }
     if (events.onfinished) c.on('finished', events.onfinished);
     events.onready?.(c);
+    const getPoints = events.points;
+    const layer = getPoints ? new PointLayer(c, node, name) : null;
     $effect(() => {
-      c.setOption(getOption(), { notMerge: true });
+      const option = getOption();
+      // The layer takes its points before ECharts paints: it draws them on that paint.
+      layer?.set(getPoints!());
+      c.setOption(option, { notMerge: true });
     });
     const ro = new ResizeObserver(() => c.resize());
     ro.observe(node);
     return () => {
+      layer?.dispose();
       ro.disconnect();
       if (window.__lathe_charts?.[name] === c) registerChart(name, null);
       c.dispose();

@@ -5,10 +5,13 @@
  * least-squares line with its R² computed on the plotted points, zoom and
  * pan on both axes, and a brush whose selection is computed here on the
  * typed arrays (ECharts' own selection does not see points in large mode).
- * Points go to ECharts as typed arrays; up to a million stay interactive.
+ * Up to RASTER_THRESHOLD points go to ECharts as typed arrays; above, the
+ * option keeps the axes, legend, line, zoom and brush, and the points are
+ * drawn as pixels by lib/point-raster.ts on a canvas under the chart (every
+ * point, none thinned; the plot says so), which keeps a million interactive.
  */
 import { formatCount, formatNumber } from '../format.ts';
-import { AXIS, colorAt } from './palette.ts';
+import { AXIS, colorAt, rgbOf } from './palette.ts';
 
 export interface ScatterSpec {
   x: string;
@@ -46,10 +49,32 @@ export interface ScatterModel {
   thinned: boolean;
   /** What the plot says about itself (sampling, thinning, missing, fit). */
   notes: string[];
+  /** Set when the points are drawn as pixels (above RASTER_THRESHOLD) instead of by ECharts. */
+  raster: PointCloud | null;
+}
+
+/** Points for the pixel layer: coordinates, a colour group per point, the groups' colours and legend names. */
+export interface PointCloud {
+  xs: Float64Array;
+  ys: Float64Array;
+  /** Group code per point (index into colors/names), null for one colour. */
+  group: Uint8Array | null;
+  /** 0xRRGGBB per group. */
+  colors: number[];
+  /** Legend name per group (a legend click hides the group). */
+  names: string[];
+  /** The grid's margins in the option, in CSS pixels (the layer lines up with the plot area). */
+  grid: { left: number; right: number; top: number; bottom: number };
 }
 
 /** Above this many points a series is drawn in ECharts' large mode. */
 export const LARGE_THRESHOLD = 5000;
+/** Above this many points they are drawn as pixels (ECharts redraws every point each frame: ~0.1 s per 100k on a CPU canvas). */
+export const RASTER_THRESHOLD = 50_000;
+/** The plot area's margins (fixed pixels, so the pixel layer can line up with the grid). */
+export const GRID = { left: 56, right: 56, top: 76, bottom: 64 } as const;
+/** Codes above this share a code (levels 250, 500, … get level 0's code and colour). */
+const MAX_CODES = 250;
 /** Size encoding only below this many points (large mode draws one size). */
 export const SIZE_LIMIT = 20_000;
 export const NUMERIC_BINS = 6;
@@ -148,6 +173,61 @@ function groupsOf(spec: ScatterSpec, keep: Int32Array): Group[] {
   return groups;
 }
 
+/** Legend groups and a group code per point, without per-group index lists (the pixel layer's colouring). */
+function groupCodes(spec: ScatterSpec): { groups: { name: string; color: string }[]; codes: Uint8Array | null } {
+  const c = spec.color;
+  if (!c) return { groups: [{ name: `${spec.y} vs ${spec.x}`, color: '#4b6fa8' }], codes: null };
+  const n = c.values.length;
+  const codes = new Uint8Array(n);
+  let groups: { name: string; color: string }[];
+  let missing = false;
+  const MISSING = 255;
+  if (c.levels) {
+    groups = c.levels.slice(0, MAX_CODES).map((l, i) => ({ name: l, color: colorAt(i) }));
+    for (let i = 0; i < n; i++) {
+      const v = c.values[i]!;
+      if (Number.isNaN(v)) {
+        codes[i] = MISSING;
+        missing = true;
+      } else codes[i] = v % MAX_CODES;
+    }
+  } else {
+    const edges = binEdges(c.values);
+    const bins = Math.max(1, edges.length - 1);
+    groups = Array.from({ length: bins }, (_, b) => ({
+      name: edges.length < 2 ? c.name : `${c.name} ${formatNumber(edges[b]!, 3)} – ${formatNumber(edges[b + 1]!, 3)}`,
+      color: RAMP[Math.round((b * (RAMP.length - 1)) / Math.max(1, bins - 1))]!,
+    }));
+    for (let i = 0; i < n; i++) {
+      const v = c.values[i]!;
+      if (!Number.isFinite(v)) {
+        codes[i] = MISSING;
+        missing = true;
+      } else codes[i] = binOf(v, edges);
+    }
+  }
+  if (missing) {
+    // The missing group gets the next code, so the legend can hide it like any other.
+    const k = groups.length;
+    for (let i = 0; i < n; i++) if (codes[i] === MISSING) codes[i] = k;
+    groups.push({ name: `${c.name}: missing`, color: MISSING_COLOR });
+  }
+  return { groups, codes };
+}
+
+/** Extent of the values over the complete (x, y) pairs. */
+function pairExtent(v: Float64Array, xs: Float64Array, ys: Float64Array): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < v.length; i++) {
+    if (!Number.isFinite(xs[i]!) || !Number.isFinite(ys[i]!)) continue;
+    const x = v[i]!;
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  return lo === Infinity ? [0, 1] : [lo, hi];
+}
+
 function extent(v: Float64Array, idx: Int32Array): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
@@ -167,6 +247,7 @@ export function scatterModel(spec: ScatterSpec): ScatterModel {
   // The complete pairs, then an even stride of them above the cap.
   let complete = 0;
   for (let i = 0; i < n; i++) if (Number.isFinite(xs[i]!) && Number.isFinite(ys[i]!)) complete++;
+  if (complete > RASTER_THRESHOLD) return rasterModel(spec, complete);
   const thinned = complete > max;
   const keep = new Int32Array(Math.min(complete, max));
   const step = complete / keep.length;
@@ -208,22 +289,7 @@ export function scatterModel(spec: ScatterSpec): ScatterModel {
   });
   const fit = spec.fit === false ? null : leastSquares(xs, ys, keep);
   const [x0, x1] = extent(xs, keep);
-  if (fit) {
-    series.push({
-      type: 'line',
-      name: `least squares (R² = ${fit.r2.toFixed(3)})`,
-      data: [
-        [x0, fit.intercept + fit.slope * x0],
-        [x1, fit.intercept + fit.slope * x1],
-      ],
-      showSymbol: false,
-      lineStyle: { color: '#222', width: 1.5, type: 'dashed' },
-      itemStyle: { color: '#222' },
-      silent: true,
-      animation: false,
-      z: 5,
-    });
-  }
+  if (fit) series.push(fitLine(fit, x0, x1));
   const notes: string[] = [];
   const total = spec.totalRows;
   if (spec.rowIds && n < total) notes.push(`Sampled: ${formatCount(n)} of ${formatCount(total)} rows`);
@@ -231,24 +297,7 @@ export function scatterModel(spec: ScatterSpec): ScatterModel {
   if (n - complete > 0) notes.push(`${formatCount(n - complete)} rows with a missing ${spec.x} or ${spec.y} left out`);
   if (spec.size && !sized) notes.push(`Size by ${spec.size.name} is off above ${formatCount(SIZE_LIMIT)} points`);
   if (fit) notes.push(`y = ${formatNumber(fit.intercept, 4)} ${fit.slope < 0 ? '−' : '+'} ${formatNumber(Math.abs(fit.slope), 4)}·x,  R² = ${fit.r2.toFixed(3)} (${formatCount(fit.n)} points)`);
-  const option: ScatterModel['option'] = {
-    animation: false,
-    title: { text: `${spec.y} vs ${spec.x}`, subtext: notes.join('   ·   '), left: 8, top: 0, textStyle: { fontSize: 13, fontWeight: 600 }, subtextStyle: { fontSize: 11, color: AXIS.label } },
-    legend: { type: 'scroll', top: 40, left: 8, right: 120, data: groups.map((g) => g.name).concat(fit ? [series[series.length - 1]!.name as string] : []) },
-    grid: { left: 56, right: 56, top: 76, bottom: 64, containLabel: false },
-    tooltip: { trigger: 'item', confine: true },
-    toolbox: { right: 12, top: 34, feature: { brush: { type: ['rect', 'polygon', 'clear'], title: { rect: 'Select a rectangle', polygon: 'Select freehand', clear: 'Clear the selection' } } } },
-    brush: { xAxisIndex: 0, yAxisIndex: 0, seriesIndex: [], brushLink: 'none', throttleType: 'debounce', throttleDelay: 150, brushStyle: { color: 'rgba(75,111,168,0.12)', borderColor: '#4b6fa8' } },
-    xAxis: { type: 'value', name: spec.x, nameLocation: 'middle', nameGap: 24, scale: true, axisLabel: { color: AXIS.label, fontSize: 10 }, axisLine: { lineStyle: { color: AXIS.line } }, splitLine: { lineStyle: { color: AXIS.split } } },
-    yAxis: { type: 'value', name: spec.y, nameLocation: 'middle', nameGap: 40, scale: true, axisLabel: { color: AXIS.label, fontSize: 10 }, axisLine: { lineStyle: { color: AXIS.line } }, splitLine: { lineStyle: { color: AXIS.split } } },
-    dataZoom: [
-      { type: 'inside', xAxisIndex: 0, filterMode: 'none' },
-      { type: 'inside', yAxisIndex: 0, filterMode: 'none' },
-      { type: 'slider', xAxisIndex: 0, filterMode: 'none', height: 16, bottom: 6 },
-      { type: 'slider', yAxisIndex: 0, filterMode: 'none', width: 16, right: 8 },
-    ],
-    series,
-  };
+  const option = baseOption(spec, notes, groups.map((g) => g.name).concat(fit ? [series[series.length - 1]!.name as string] : []), series);
   if (sized) {
     option.visualMap = {
       type: 'continuous',
@@ -266,7 +315,105 @@ export function scatterModel(spec: ScatterSpec): ScatterModel {
       calculable: false,
     };
   }
-  return { option, seriesIndex, pointSeries: groups.length, fit, plotted, missing: n - complete, thinned, notes };
+  return { option, seriesIndex, pointSeries: groups.length, fit, plotted, missing: n - complete, thinned, notes, raster: null };
+}
+
+function fitLine(fit: LineFit, x0: number, x1: number): Record<string, unknown> {
+  return {
+    type: 'line',
+    name: `least squares (R² = ${fit.r2.toFixed(3)})`,
+    data: [
+      [x0, fit.intercept + fit.slope * x0],
+      [x1, fit.intercept + fit.slope * x1],
+    ],
+    showSymbol: false,
+    lineStyle: { color: '#222', width: 1.5, type: 'dashed' },
+    itemStyle: { color: '#222' },
+    silent: true,
+    animation: false,
+    z: 5,
+  };
+}
+
+function baseOption(spec: ScatterSpec, notes: string[], legend: string[], series: Record<string, unknown>[]): ScatterModel['option'] {
+  return {
+    animation: false,
+    title: { text: `${spec.y} vs ${spec.x}`, subtext: notes.join('   ·   '), left: 8, top: 0, textStyle: { fontSize: 13, fontWeight: 600 }, subtextStyle: { fontSize: 11, color: AXIS.label } },
+    legend: { type: 'scroll', top: 40, left: 8, right: 120, data: legend },
+    grid: { ...GRID, containLabel: false },
+    tooltip: { trigger: 'item', confine: true },
+    toolbox: { right: 12, top: 34, feature: { brush: { type: ['rect', 'polygon', 'clear'], title: { rect: 'Select a rectangle', polygon: 'Select freehand', clear: 'Clear the selection' } } } },
+    brush: { xAxisIndex: 0, yAxisIndex: 0, seriesIndex: [], brushLink: 'none', throttleType: 'debounce', throttleDelay: 150, brushStyle: { color: 'rgba(75,111,168,0.12)', borderColor: '#4b6fa8' } },
+    xAxis: { type: 'value', name: spec.x, nameLocation: 'middle', nameGap: 24, scale: true, axisLabel: { color: AXIS.label, fontSize: 10 }, axisLine: { lineStyle: { color: AXIS.line } }, splitLine: { lineStyle: { color: AXIS.split } } },
+    yAxis: { type: 'value', name: spec.y, nameLocation: 'middle', nameGap: 40, scale: true, axisLabel: { color: AXIS.label, fontSize: 10 }, axisLine: { lineStyle: { color: AXIS.line } }, splitLine: { lineStyle: { color: AXIS.split } } },
+    dataZoom: [
+      { type: 'inside', xAxisIndex: 0, filterMode: 'none' },
+      { type: 'inside', yAxisIndex: 0, filterMode: 'none' },
+      { type: 'slider', xAxisIndex: 0, filterMode: 'none', height: 16, bottom: 6 },
+      { type: 'slider', yAxisIndex: 0, filterMode: 'none', width: 16, right: 8 },
+    ],
+    series,
+  };
+}
+
+/**
+ * Many points: ECharts gets the legend (empty series in the groups' colours),
+ * two invisible corner points so its axes span the data as they would with
+ * the points, and the line; the points go to the pixel layer, all of them.
+ */
+function rasterModel(spec: ScatterSpec, complete: number): ScatterModel {
+  const { xs, ys } = spec;
+  const n = xs.length;
+  const { groups, codes } = groupCodes(spec);
+  const fit = spec.fit === false ? null : leastSquares(xs, ys);
+  const [x0, x1] = pairExtent(xs, xs, ys);
+  const [y0, y1] = pairExtent(ys, xs, ys);
+  const series: Record<string, unknown>[] = groups.map((g) => ({
+    type: 'scatter',
+    name: g.name,
+    data: [],
+    symbolSize: 6,
+    itemStyle: { color: g.color },
+    animation: false,
+  }));
+  series.push({
+    type: 'scatter',
+    name: 'extent',
+    data: [
+      [x0, y0],
+      [x1, y1],
+    ],
+    symbolSize: 0,
+    itemStyle: { opacity: 0 },
+    silent: true,
+    tooltip: { show: false },
+    animation: false,
+  });
+  if (fit) series.push(fitLine(fit, x0, x1));
+  const notes: string[] = [`${formatCount(complete)} points, drawn as pixels (every point; darker = denser)`];
+  if (spec.rowIds && n < spec.totalRows) notes.push(`Sampled: ${formatCount(n)} of ${formatCount(spec.totalRows)} rows`);
+  if (n - complete > 0) notes.push(`${formatCount(n - complete)} rows with a missing ${spec.x} or ${spec.y} left out`);
+  if (spec.size) notes.push(`Size by ${spec.size.name} is off above ${formatCount(SIZE_LIMIT)} points`);
+  if (fit) notes.push(`y = ${formatNumber(fit.intercept, 4)} ${fit.slope < 0 ? '−' : '+'} ${formatNumber(Math.abs(fit.slope), 4)}·x,  R² = ${fit.r2.toFixed(3)} (${formatCount(fit.n)} points)`);
+  const legend = groups.map((g) => g.name).concat(fit ? [series[series.length - 1]!.name as string] : []);
+  const option = baseOption(spec, notes, legend, series);
+  // The grid lines are drawn over the pixel layer: keep them faint.
+  for (const axis of [option.xAxis, option.yAxis] as { splitLine: { lineStyle: { color: string } } }[]) axis.splitLine = { lineStyle: { color: 'rgba(60,70,90,0.10)' } };
+  // No item to point at in the layer: an axis cross shows the coordinates instead.
+  option.tooltip = { trigger: 'none', axisPointer: { type: 'cross' } };
+  option.axisPointer = { show: true, type: 'line', snap: false, label: { precision: 3 } };
+  const raster: PointCloud = {
+    xs,
+    ys,
+    group: codes,
+    colors: groups.map((g) => {
+      const [r, gg, b] = rgbOf(g.color);
+      return (r << 16) | (gg << 8) | b;
+    }),
+    names: groups.map((g) => g.name),
+    grid: { ...GRID },
+  };
+  return { option, seriesIndex: groups.map(() => new Int32Array(0)), pointSeries: groups.length, fit, plotted: complete, missing: n - complete, thinned: false, notes, raster };
 }
 
 /** A brush area as ECharts reports it (data coordinates when the brush is bound to the axes). */
