@@ -12,7 +12,8 @@
  * Times are fit + predict wall seconds. scikit-learn runs at its fastest
  * setting (n_jobs=-1 where it has one and it helps); Lathe's forest uses its
  * thread pool, and each Lathe learner is warmed up by one small fit first
- * (JIT), so both sides are timed as compiled code.
+ * (JIT), so both sides are timed as compiled code. A run under a second is
+ * repeated (up to 3 times, on both sides alike) and the best time is kept.
  * A pair whose time, extrapolated from the previous size, would pass about
  * two minutes is skipped and says so.
  *
@@ -32,6 +33,8 @@ import type { Params } from '../src-shared/ml/params.ts';
 
 const QUICK = process.argv.includes('--quick');
 const LIMIT_S = 120;
+/** Runs under a second are repeated up to this many times on both sides; the best time counts. */
+const REPEATS = 3;
 const DIR = fileURLToPath(new URL('./.data/ml/', import.meta.url));
 mkdirSync(DIR, { recursive: true });
 
@@ -172,15 +175,22 @@ async function latheRun(algo: Algo, d: DataFile, data: { X: Float64Array; y: Int
   const w = createEstimator(algo, 'classification', LATHE_PARAMS[algo]);
   await w.fit({ data: data.X.subarray(0, warm * cols), rows: warm, cols }, ytr.subarray(0, warm));
   w.predict({ data: data.X.subarray(0, warm * cols), rows: warm, cols });
-  const est = createEstimator(algo, 'classification', LATHE_PARAMS[algo]);
-  const t0 = performance.now();
-  await est.fit(Xtr, ytr);
-  const t1 = performance.now();
-  const pred = est.predict(Xte);
-  const t2 = performance.now();
-  let right = 0;
-  for (let i = 0; i < pred.length; i++) if (pred[i] === data.y[train + i]) right++;
-  return { seconds: (t2 - t0) / 1000, fit: (t1 - t0) / 1000, predict: (t2 - t1) / 1000, accuracy: right / pred.length };
+  // Short runs are repeated (up to REPEATS, while under a second each) and the best is kept — the same rule as the scikit-learn side.
+  let best: Timing | undefined;
+  for (let r = 0; r < REPEATS; r++) {
+    const est = createEstimator(algo, 'classification', LATHE_PARAMS[algo]);
+    const t0 = performance.now();
+    await est.fit(Xtr, ytr);
+    const t1 = performance.now();
+    const pred = est.predict(Xte);
+    const t2 = performance.now();
+    let right = 0;
+    for (let i = 0; i < pred.length; i++) if (pred[i] === data.y[train + i]) right++;
+    const t = { seconds: (t2 - t0) / 1000, fit: (t1 - t0) / 1000, predict: (t2 - t1) / 1000, accuracy: right / pred.length };
+    if (!best || t.seconds < best.seconds) best = t;
+    if (t.seconds >= 1) break;
+  }
+  return best!;
 }
 
 const PY = String.raw`
@@ -213,16 +223,21 @@ for algo in spec['algos']:
         t0 = time.perf_counter(); m.fit(X); t1 = time.perf_counter()
         out[algo] = {'seconds': t1 - t0, 'fit': t1 - t0, 'predict': 0.0, 'accuracy': None, 'inertia': float(m.inertia_), 'iters': int(m.n_iter_)}
         continue
-    m = make[algo]()
-    t0 = time.perf_counter(); m.fit(X[:tr], y[:tr]); t1 = time.perf_counter()
-    p = m.predict(X[tr:]); t2 = time.perf_counter()
-    out[algo] = {'seconds': t2 - t0, 'fit': t1 - t0, 'predict': t2 - t1, 'accuracy': float((p == y[tr:]).mean())}
+    best = None
+    for r in range(spec['repeats']):
+        m = make[algo]()
+        t0 = time.perf_counter(); m.fit(X[:tr], y[:tr]); t1 = time.perf_counter()
+        p = m.predict(X[tr:]); t2 = time.perf_counter()
+        t = {'seconds': t2 - t0, 'fit': t1 - t0, 'predict': t2 - t1, 'accuracy': float((p == y[tr:]).mean())}
+        if best is None or t['seconds'] < best['seconds']: best = t
+        if t['seconds'] >= 1: break
+    out[algo] = best
 print(json.dumps(out))
 `;
 
 function sklearnRun(d: DataFile, algos: string[]): Record<string, Timing & { inertia?: number; iters?: number }> {
   if (!algos.length) return {};
-  const out = execFileSync(PYTHON, ['-c', PY, JSON.stringify({ ...d, algos })], { encoding: 'utf8', maxBuffer: 1 << 24, timeout: 30 * 60_000 });
+  const out = execFileSync(PYTHON, ['-c', PY, JSON.stringify({ ...d, algos, repeats: REPEATS })], { encoding: 'utf8', maxBuffer: 1 << 24, timeout: 30 * 60_000 });
   return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, Timing>;
 }
 
