@@ -185,6 +185,29 @@ describe('explore: heatmap, scatter, brushing (browser mode, Chromium)', { skip:
     assert.equal(first.corner, 0, 'no data in the top-left corner (low alcohol, high proline)');
     assert.equal(first.inside, 53_400);
 
+    // PNG export carries the points: coloured pixels inside the plot area (only the points are coloured there).
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-png-scatter"]')]);
+    const b64 = readFileSync((await dl.path())!).toString('base64');
+    const png = await page.evaluate(async (b64) => {
+      const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+      const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      const cv = document.createElement('canvas');
+      cv.width = bmp.width;
+      cv.height = bmp.height;
+      const ctx = cv.getContext('2d')!;
+      ctx.drawImage(bmp, 0, 0);
+      const layer = window.__lathe_layers!.scatter!.canvas;
+      const [l, t, w, h] = [layer.style.left, layer.style.top, layer.style.width, layer.style.height].map((v) => parseFloat(v) * 2);
+      const d = ctx.getImageData(l!, t!, w!, h!).data;
+      let coloured = 0;
+      for (let i = 0; i < d.length; i += 4) if (Math.max(d[i]!, d[i + 1]!, d[i + 2]!) - Math.min(d[i]!, d[i + 1]!, d[i + 2]!) > 40) coloured++;
+      const c = window.__lathe_charts!.scatter!;
+      return { w: bmp.width, h: bmp.height, cw: c.getWidth() * 2, ch: c.getHeight() * 2, coloured };
+    }, b64);
+    assert.equal(png.w, png.cw);
+    assert.equal(png.h, png.ch);
+    assert.ok(png.coloured > 300, `points in the exported PNG (${png.coloured} coloured pixels in the plot area)`);
+
     // Brush the k ≥ 10 wines of largest alcohol (k where the k-th and next values differ): k × 300 rows, alcohol above the cut.
     const sorted = pts.map((p) => p[0]).sort((a, b) => b - a);
     let k = 10;

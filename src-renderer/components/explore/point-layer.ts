@@ -221,12 +221,22 @@ export class PointLayer {
     this.ctx.putImageData(img, px, py);
   }
 
-  /** The pixel layer drawn onto a 2D context (PNG export composes it under the chart). */
-  drawInto(ctx: CanvasRenderingContext2D, scale: number): void {
-    if (this.canvas.style.display === 'none' || !this.cloud) return;
-    const left = parseFloat(this.canvas.style.left);
-    const top = parseFloat(this.canvas.style.top);
-    ctx.drawImage(this.canvas, left * scale, top * scale, parseFloat(this.canvas.style.width) * scale, parseFloat(this.canvas.style.height) * scale);
+  /**
+   * The current view drawn afresh at `scale` device pixels per CSS pixel (exports), with where it
+   * goes in the chart (CSS px); null when the layer draws nothing.
+   */
+  renderAt(scale: number): { canvas: HTMLCanvasElement; left: number; top: number; width: number; height: number } | null {
+    const cur = this.currentView();
+    if (!cur || !this.index) return null;
+    const v: RasterView = { ...cur.view, width: Math.round(cur.cssW * scale), height: Math.round(cur.cssH * scale) };
+    const r = rasterizeIndex(this.index, v, { ...this.style(), dot: scale >= 2 ? 2 : 1 }, new RasterScratch());
+    const canvas = document.createElement('canvas');
+    canvas.width = v.width;
+    canvas.height = v.height;
+    const img = new ImageData(v.width, v.height);
+    new Uint32Array(img.data.buffer).set(r.pixels);
+    canvas.getContext('2d')!.putImageData(img, 0, 0);
+    return { canvas, left: cur.left, top: cur.top, width: cur.cssW, height: cur.cssH };
   }
 
   /** Whether a layer is drawing (the chart's points are in it). */
