@@ -11,6 +11,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createEngine, type Engine } from '../src-main/engine/engine.ts';
 import { RpcClient, RpcServer } from '../src-shared/rpc/core.ts';
@@ -60,12 +61,15 @@ function stats(xs: number[]): { median: number; p95: number; mean: number } {
   return { median: s[Math.floor(s.length / 2)]!, p95: s[Math.min(s.length - 1, Math.floor(s.length * 0.95))]!, mean: s.reduce((a, b) => a + b, 0) / s.length };
 }
 
-/** Open the scatter of (x, y) from the selectors and wait for the app's own "drawn in N ms". */
-async function openScatter(page: Page, y: string): Promise<number> {
+/**
+ * Open the scatter of (x, y) from the selectors and wait for the app's own "drawn in N ms"; also the
+ * part of it spent until the columns arrived (engine read + transfer), the rest being the renderer's.
+ */
+async function openScatter(page: Page, y: string): Promise<{ paint: number; columns: number; mode: string }> {
   await page.selectOption('[data-testid="scatter-y"]', y);
   const h = await page.waitForSelector('[data-testid="scatter-count"]:has-text("drawn in")', { timeout: 120_000 });
   const m = /drawn in (\d+) ms/.exec((await h.textContent()) ?? '');
-  return Number(m?.[1]);
+  return { paint: Number(m?.[1]), columns: Number(await h.getAttribute('data-columns-ms')), mode: (await h.getAttribute('data-mode')) ?? '?' };
 }
 
 /**
@@ -151,18 +155,21 @@ print(p, s)`,
       await page.click('[data-testid="explore-tab-scatter"]');
       await page.selectOption('[data-testid="scatter-color"]', '');
       await page.waitForSelector('[data-testid="scatter-count"]:has-text("drawn in")', { timeout: 120_000 });
-      const paints: number[] = [];
-      for (const y of ['c03', 'c02', 'c04', 'c02']) paints.push(await openScatter(page, y));
+      const opens: { paint: number; columns: number; mode: string }[] = [];
+      for (const y of ['c03', 'c02', 'c04', 'c02']) opens.push(await openScatter(page, y));
+      const paints = opens.map((o) => o.paint);
       const frames = await pan(page, 90);
       const p = stats(paints);
       const f = stats(frames);
+      const layer = (await page.evaluate('(() => { const l = window.__lathe_layers && window.__lathe_layers.scatter; return l ? { exact: l.stats.exact, shifted: l.stats.shifted, lastMs: l.stats.lastMs } : null; })()')) as { exact: number; shifted: number; lastMs: number } | null;
       results.push(
-        `${name.padStart(4)} points: open → first paint median ${p.median.toFixed(0)} ms (runs ${paints.join(', ')}); ` +
-          `pan frame median ${f.median.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms → ${(1000 / f.mean).toFixed(1)} fps`,
+        `${name.padStart(4)} points (${opens[0]!.mode}): open → first paint median ${p.median.toFixed(0)} ms (runs ${paints.join(', ')}; columns arrived after ${opens.map((o) => o.columns).join(', ')} ms); ` +
+          `pan frame median ${f.median.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms → ${(1000 / f.mean).toFixed(1)} fps` +
+          (layer ? ` (pixel layer: ${layer.shifted} shifted + ${layer.exact} exact frames, last exact ${layer.lastMs.toFixed(1)} ms)` : ''),
       );
       console.log(results[results.length - 1]);
     }
-    console.log('\nScatter (headless Chromium, software rendering, this machine):');
+    console.log(`\nScatter (headless Chromium, software rendering, this machine; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}):`);
     for (const r of results) console.log('  ' + r);
     if (scatterOnly) return;
     console.log('\nCorrelation matrix, 1,000,000 rows × 20 columns:');
