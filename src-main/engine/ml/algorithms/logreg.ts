@@ -294,7 +294,10 @@ interface ObjectiveArgs {
 /**
  * One chunk of the binary objective: loss and gradient of rows in the chunk.
  * One exp and one log1p per row: e = e^{−|z|} gives both log(1+e^z) and the
- * sigmoid (the same values as the separate formulas).
+ * sigmoid (the same values as the separate formulas). Rows go four at a
+ * time: four independent dot products share each coefficient load (one
+ * running sum would make the pass wait on the adder's latency), and the
+ * gradient takes the four rows' terms in one update per feature.
  */
 function binaryChunk(a: ObjectiveArgs, c: number): void {
   const { x, w, d, p } = a;
@@ -309,7 +312,54 @@ function binaryChunk(a: ObjectiveArgs, c: number): void {
   const b = a.fitIntercept ? p[d]! : 0;
   let f = 0;
   let gb = 0;
-  for (let i = i0; i < i1; i++) {
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const oa = i * d;
+    const ob = oa + d;
+    const oc = ob + d;
+    const od = oc + d;
+    let za = b;
+    let zb = b;
+    let zc = b;
+    let zd = b;
+    for (let j = 0; j < d; j++) {
+      const pj = p[j]!;
+      za += x[oa + j]! * pj;
+      zb += x[ob + j]! * pj;
+      zc += x[oc + j]! * pj;
+      zd += x[od + j]! * pj;
+    }
+    const ea = Math.exp(-Math.abs(za));
+    const eb = Math.exp(-Math.abs(zb));
+    const ec = Math.exp(-Math.abs(zc));
+    const ed = Math.exp(-Math.abs(zd));
+    const wa = w[i]!;
+    const wb = w[i + 1]!;
+    const wc = w[i + 2]!;
+    const wd = w[i + 3]!;
+    const ya = y[i]!;
+    const yb = y[i + 1]!;
+    const yc = y[i + 2]!;
+    const yd = y[i + 3]!;
+    const la = Math.log1p(ea);
+    const lb = Math.log1p(eb);
+    const lc = Math.log1p(ec);
+    const ld = Math.log1p(ed);
+    f += wa * ((za > 0 ? za + la : la) - ya * za);
+    f += wb * ((zb > 0 ? zb + lb : lb) - yb * zb);
+    f += wc * ((zc > 0 ? zc + lc : lc) - yc * zc);
+    f += wd * ((zd > 0 ? zd + ld : ld) - yd * zd);
+    const ra = wa * ((za >= 0 ? 1 / (1 + ea) : ea / (1 + ea)) - ya);
+    const rb = wb * ((zb >= 0 ? 1 / (1 + eb) : eb / (1 + eb)) - yb);
+    const rc = wc * ((zc >= 0 ? 1 / (1 + ec) : ec / (1 + ec)) - yc);
+    const rd = wd * ((zd >= 0 ? 1 / (1 + ed) : ed / (1 + ed)) - yd);
+    gb += ra;
+    gb += rb;
+    gb += rc;
+    gb += rd;
+    for (let j = 0; j < d; j++) part[go + j] = part[go + j]! + (ra * x[oa + j]! + rb * x[ob + j]! + rc * x[oc + j]! + rd * x[od + j]!);
+  }
+  for (; i < i1; i++) {
     const o = i * d;
     let z = b;
     for (let j = 0; j < d; j++) z += x[o + j]! * p[j]!;
