@@ -339,8 +339,8 @@ export class StatsAccumulator {
     const std = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
     const histogram = histogramOf(a, min, max, kind);
     const distinct = countDistinct(a, min, max);
-    // quickselect instead of a full sort: the median first, then each quartile in its half
-    const q = quartiles(a);
+    // no full sort: bucket the values, then select within the few buckets that hold the quartiles
+    const q = quartiles(a, min, max);
     const stats: NumericStats = { min, max, mean, std, q1: q[0], median: q[1], q3: q[2] };
     return { missing: this.missing, distinct, stats, histogram };
   }
@@ -472,8 +472,94 @@ function minOf(a: Float64Array | Int32Array, lo: number, hi: number): number {
   return m;
 }
 
-/** q1, median, q3 with linear interpolation (pandas), reordering `a` in place. */
-function quartiles(a: Float64Array | Int32Array): [number, number, number] {
+/** Buckets the order-statistic pass of quartiles() uses. */
+const QBUCKETS = 4096;
+let qScratch: Float64Array | null = null;
+
+/**
+ * q1, median, q3 with linear interpolation (pandas), possibly reordering `a`.
+ * Long columns: one pass counts the values per bucket of [min, max] (the
+ * bucket index is monotone in the value), a second copies out the few
+ * buckets that hold the wanted ranks, and quickselect runs only inside
+ * those; when they hold too many values (a heavily tied column) or the
+ * range is not finite, quickselect on the whole array does the work.
+ */
+function quartiles(a: Float64Array | Int32Array, min: number, max: number): [number, number, number] {
+  const n = a.length;
+  if (n >= 4096 && Number.isFinite(min) && Number.isFinite(max) && max > min) {
+    const r = bucketQuartiles(a, min, max);
+    if (r) return r;
+  }
+  return selectQuartiles(a);
+}
+
+function bucketQuartiles(a: Float64Array | Int32Array, min: number, max: number): [number, number, number] | null {
+  const n = a.length;
+  const scale = QBUCKETS / (max - min);
+  if (!Number.isFinite(scale)) return null;
+  const counts = new Int32Array(QBUCKETS + 1);
+  for (let i = 0; i < n; i++) counts[Math.min(QBUCKETS - 1, Math.floor((a[i]! - min) * scale))]!++;
+  // start rank of each bucket
+  const start = new Int32Array(QBUCKETS + 1);
+  for (let b = 0; b < QBUCKETS; b++) start[b + 1] = start[b]! + counts[b]!;
+  const ps = [0.25, 0.5, 0.75];
+  const ranks: number[] = [];
+  for (const p of ps) {
+    const k = Math.floor(p * (n - 1));
+    ranks.push(k, Math.min(n - 1, k + 1));
+  }
+  const bucketOf = (rank: number): number => {
+    let lo = 0;
+    let hi = QBUCKETS - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (start[mid]! <= rank) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  // each wanted bucket gets a slice of the scratch array
+  const slot = new Int32Array(QBUCKETS).fill(-1);
+  const wanted: number[] = [];
+  let total = 0;
+  for (const r of ranks) {
+    const b = bucketOf(r);
+    if (slot[b] !== -1) continue;
+    slot[b] = total;
+    wanted.push(b);
+    total += counts[b]!;
+  }
+  if (total > n / 8) return null;
+  if (!qScratch || qScratch.length < total) qScratch = new Float64Array(Math.max(total, 1024));
+  const out = qScratch;
+  const fill = new Int32Array(QBUCKETS);
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    const b = Math.min(QBUCKETS - 1, Math.floor((x - min) * scale));
+    const s = slot[b]!;
+    if (s < 0) continue;
+    out[s + fill[b]!++] = x;
+  }
+  const valueAt = (rank: number): number => {
+    const b = bucketOf(rank);
+    const lo = slot[b]!;
+    const k = lo + rank - start[b]!;
+    select(out, k, lo, lo + counts[b]! - 1);
+    return out[k]!;
+  };
+  const q: number[] = [];
+  for (const p of ps) {
+    const pos = p * (n - 1);
+    const k = Math.floor(pos);
+    const x = valueAt(k);
+    if (pos === k || k + 1 >= n) q.push(x);
+    else q.push(x + (valueAt(k + 1) - x) * (pos - k));
+  }
+  if (qScratch.length > 1 << 20) qScratch = null;
+  return [q[0]!, q[1]!, q[2]!];
+}
+
+function selectQuartiles(a: Float64Array | Int32Array): [number, number, number] {
   const n = a.length;
   const at = (p: number, lo: number, hi: number): number => {
     const pos = p * (n - 1);
