@@ -185,6 +185,14 @@ describe('explore: heatmap, scatter, brushing (browser mode, Chromium)', { skip:
     assert.equal(first.corner, 0, 'no data in the top-left corner (low alcohol, high proline)');
     assert.equal(first.inside, 53_400);
 
+    // Coloured by the class (target): switching a class off in the legend takes its rows out of the layer.
+    const perClass = [0, 0, 0];
+    for (const l of lines.slice(1)) perClass[Number(l.split(',')[head.indexOf('target')])]! += 300;
+    await page.evaluate(() => window.__lathe_charts!.scatter!.dispatchAction({ type: 'legendUnSelect', name: '0' }));
+    await page.waitForFunction((want) => window.__lathe_layers!.scatter!.stats.inside === want, 53_400 - perClass[0]!, { timeout: 10_000 });
+    await page.evaluate(() => window.__lathe_charts!.scatter!.dispatchAction({ type: 'legendSelect', name: '0' }));
+    await page.waitForFunction(() => window.__lathe_layers!.scatter!.stats.inside === 53_400, undefined, { timeout: 10_000 });
+
     // PNG export carries the points: coloured pixels inside the plot area (only the points are coloured there).
     const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-png-scatter"]')]);
     const b64 = readFileSync((await dl.path())!).toString('base64');

@@ -13,6 +13,9 @@ import type { ECharts } from 'echarts/core';
 import type { PointCloud } from '../../lib/charts/scatter.ts';
 import { PointIndex, RasterScratch, rasterizeIndex, type RasterStyle, type RasterView } from '../../lib/point-raster.ts';
 
+/** Every legend event carries the whole `selected` map: a click toggles, actions select, unselect, all, invert. */
+const LEGEND_EVENTS = ['legendselectchanged', 'legendselected', 'legendunselected', 'legendselectall', 'legendinverseselect'] as const;
+
 /** Still this long after a pan → the exact frame. */
 export const IDLE_MS = 150;
 
@@ -67,7 +70,7 @@ export class PointLayer {
     if (!ctx) throw new Error('This browser gives no 2D canvas; the point layer cannot draw.');
     this.ctx = ctx;
     chart.on('rendered', this.onRendered);
-    chart.on('legendselectchanged', this.onLegend);
+    for (const ev of LEGEND_EVENTS) chart.on(ev, this.onLegend);
     (window.__lathe_layers ??= {})[name] = this;
   }
 
@@ -86,7 +89,7 @@ export class PointLayer {
   dispose(): void {
     clearTimeout(this.idle);
     this.chart.off('rendered', this.onRendered);
-    this.chart.off('legendselectchanged', this.onLegend);
+    for (const ev of LEGEND_EVENTS) this.chart.off(ev, this.onLegend);
     this.canvas.remove();
     if (window.__lathe_layers?.[this.name] === this) delete window.__lathe_layers[this.name];
   }
