@@ -11,7 +11,7 @@
  */
 import type { ECharts } from 'echarts/core';
 import type { PointCloud } from '../../lib/charts/scatter.ts';
-import { PointIndex, RasterScratch, rasterizeIndex, type RasterStyle, type RasterView } from '../../lib/point-raster.ts';
+import { PointIndex, RasterScratch, rasterizeIndex, rasterizePoints, type RasterResult, type RasterStyle, type RasterView } from '../../lib/point-raster.ts';
 
 /** Every legend event carries the whole `selected` map: a click toggles, actions select, unselect, all, invert. */
 const LEGEND_EVENTS = ['legendselectchanged', 'legendselected', 'legendunselected', 'legendselectall', 'legendinverseselect'] as const;
@@ -50,6 +50,7 @@ export class PointLayer {
   /** Whether the content is exact for `content` (no shifted strips). */
   private exactContent = false;
   private idle: ReturnType<typeof setTimeout> | undefined;
+  private indexing: ReturnType<typeof setTimeout> | undefined;
   private dirty = true;
   readonly stats: LayerStats = { exact: 0, shifted: 0, lastMs: 0, inside: 0, view: null };
 
@@ -78,8 +79,10 @@ export class PointLayer {
   set(cloud: PointCloud | null): void {
     if (cloud === this.cloud) return;
     this.cloud = cloud;
-    // Bucketed once per data (tens of ms per million points); every frame after reads only the cells in view.
-    this.index = cloud ? new PointIndex(cloud.xs, cloud.ys, cloud.group) : null;
+    // The cell index is built after the first frame (it costs more than one plain pass), see exact().
+    this.index = null;
+    clearTimeout(this.indexing);
+    this.indexing = undefined;
     this.hidden = [];
     this.dirty = true;
     this.content = null;
@@ -88,6 +91,7 @@ export class PointLayer {
 
   dispose(): void {
     clearTimeout(this.idle);
+    clearTimeout(this.indexing);
     this.chart.off('rendered', this.onRendered);
     for (const ev of LEGEND_EVENTS) this.chart.off(ev, this.onLegend);
     this.canvas.remove();
@@ -120,6 +124,26 @@ export class PointLayer {
     if (!Number.isFinite(x0) || !Number.isFinite(x1) || !Number.isFinite(y0) || !Number.isFinite(y1) || !(x1! > x0!) || !(y1! > y0!)) return null;
     const dpr = window.devicePixelRatio || 1;
     return { left, top, cssW, cssH, view: { x0: x0!, x1: x1!, y0: y0!, y1: y1!, width: Math.round(cssW * dpr), height: Math.round(cssH * dpr) } };
+  }
+
+  /** Rasterise through the cell index when it is built, else in one plain pass over the points. */
+  private raster(v: RasterView, style: RasterStyle, scratch: RasterScratch): RasterResult {
+    if (this.index) return rasterizeIndex(this.index, v, style, scratch);
+    return rasterizePoints(this.cloud!.xs, this.cloud!.ys, v, style, scratch);
+  }
+
+  /**
+   * Bucket the points by cells once per data, after the first frame is up (a plain pass is
+   * cheaper than building the index, so the first paint does not wait for it); every frame
+   * after reads only the cells in view and its writes land close together.
+   */
+  private buildIndexSoon(): void {
+    if (this.index || this.indexing !== undefined) return;
+    const cloud = this.cloud;
+    this.indexing = setTimeout(() => {
+      this.indexing = undefined;
+      if (cloud && cloud === this.cloud && !this.index) this.index = new PointIndex(cloud.xs, cloud.ys, cloud.group);
+    }, 50);
   }
 
   private style(): RasterStyle {
@@ -156,7 +180,7 @@ export class PointLayer {
   private exact(view?: RasterView): void {
     clearTimeout(this.idle);
     const v = view ?? this.currentView()?.view;
-    if (!v || !this.index) return;
+    if (!v || !this.cloud) return;
     if (!view && this.exactContent && this.content && sameView(this.content, v)) return;
     const t0 = performance.now();
     if (this.canvas.width !== v.width || this.canvas.height !== v.height) {
@@ -164,7 +188,8 @@ export class PointLayer {
       this.canvas.height = v.height;
     }
     if (!this.image || this.image.width !== v.width || this.image.height !== v.height) this.image = new ImageData(v.width, v.height);
-    const r = rasterizeIndex(this.index, v, this.style(), this.scratch);
+    const r = this.raster(v, this.style(), this.scratch);
+    this.buildIndexSoon();
     new Uint32Array(this.image.data.buffer).set(r.pixels);
     this.ctx.putImageData(this.image, 0, 0);
     this.content = v;
@@ -217,7 +242,7 @@ export class PointLayer {
     const pxX = (v.x1 - v.x0) / v.width;
     const pxY = (v.y1 - v.y0) / v.height;
     const sub: RasterView = { x0: v.x0 + px * pxX, x1: v.x0 + (px + sw) * pxX, y1: v.y1 - py * pxY, y0: v.y1 - (py + sh) * pxY, width: sw, height: sh };
-    const r = rasterizeIndex(this.index!, sub, this.style(), this.strip);
+    const r = this.raster(sub, this.style(), this.strip);
     let img = this.stripImage;
     if (!img || img.width !== sw || img.height !== sh) img = this.stripImage = new ImageData(sw, sh);
     new Uint32Array(img.data.buffer).set(r.pixels);
@@ -230,9 +255,9 @@ export class PointLayer {
    */
   renderAt(scale: number): { canvas: HTMLCanvasElement; left: number; top: number; width: number; height: number } | null {
     const cur = this.currentView();
-    if (!cur || !this.index) return null;
+    if (!cur || !this.cloud) return null;
     const v: RasterView = { ...cur.view, width: Math.round(cur.cssW * scale), height: Math.round(cur.cssH * scale) };
-    const r = rasterizeIndex(this.index, v, { ...this.style(), dot: scale >= 2 ? 2 : 1 }, new RasterScratch());
+    const r = this.raster(v, { ...this.style(), dot: scale >= 2 ? 2 : 1 }, new RasterScratch());
     const canvas = document.createElement('canvas');
     canvas.width = v.width;
     canvas.height = v.height;
