@@ -4,38 +4,12 @@
  * shapes, the human table, and exit 2 with {"error":{code,message}} for bad
  * parameters and unknown columns.
  */
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { datasetPath } from '../helpers/data.ts';
+import { cliSession, one } from '../helpers/cli.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const dataDir = mkdtempSync(join(tmpdir(), 'lathe-cli-ml-'));
-after(() => rmSync(dataDir, { recursive: true, force: true }));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function lathe(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(root, 'bin', 'lathe.mjs'), ...args, '--data-dir', dataDir], { cwd: root, timeout: 120_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-function one(r: Run): Record<string, unknown> {
-  const lines = r.stdout.trim().split('\n');
-  assert.equal(lines.length, 1, `expected one line of JSON, got:\n${r.stdout}\nstderr:\n${r.stderr}`);
-  return JSON.parse(lines[0]!) as Record<string, unknown>;
-}
+const { lathe } = cliSession('lathe-cli-ml-');
 
 interface Summary {
   mean: number;

@@ -4,39 +4,14 @@
  * writes .lathe and ONNX files, load adds a file back (bad files exit 2 with
  * {"error":{code,message}}), predict writes preds.csv in the input's order.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { datasetPath } from '../helpers/data.ts';
+import { cliSession, one } from '../helpers/cli.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'lathe-cli-models-'));
-const dataDir = join(dir, 'data');
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function lathe(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(root, 'bin', 'lathe.mjs'), ...args, '--data-dir', dataDir], { cwd: dir, timeout: 120_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-function one(r: Run): Record<string, unknown> {
-  const lines = r.stdout.trim().split('\n');
-  assert.equal(lines.length, 1, `expected one line of JSON, got:\n${r.stdout}\nstderr:\n${r.stderr}`);
-  return JSON.parse(lines[0]!) as Record<string, unknown>;
-}
+const { dir, lathe } = cliSession('lathe-cli-models-', { cwd: 'dir' });
 
 test('search → models → export → load → predict, with exit codes', async () => {
   assert.equal((await lathe(['import', datasetPath('iris.csv'), '--json'])).code, 0);

@@ -5,33 +5,15 @@
  * k-means with and without --target, anomaly detection with labels, PCA;
  * then `lathe predict` with the k-means and PCA models.
  */
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { datasetPath, readCsv } from '../helpers/data.ts';
 import { sklearn } from '../helpers/sklearn.ts';
+import { cliSession, type Run } from '../helpers/cli.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const dataDir = mkdtempSync(join(tmpdir(), 'lathe-cli-details-'));
-after(() => rmSync(dataDir, { recursive: true, force: true }));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function lathe(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(root, 'bin', 'lathe.mjs'), ...args, '--data-dir', dataDir], { cwd: root, timeout: 120_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const { dataDir, lathe } = cliSession('lathe-cli-details-');
 
 interface Term {
   name: string;
