@@ -167,21 +167,44 @@ export class RpcServer {
     }
     const controller = new AbortController();
     this.running.set(m.id, controller);
+    // Progress never floods the carrier (at most ~20 a second), but the latest
+    // report is never lost: one that comes too soon waits for the next slot,
+    // and whatever still waits is sent before the reply.
     let lastProgress = 0;
+    let waiting: Progress | null = null;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const sendProgress = (data: Progress): void => {
+      lastProgress = Date.now();
+      this.transport.send({ t: 'progress', id: m.id, data });
+    };
+    const flush = (): void => {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      const data = waiting;
+      waiting = null;
+      if (data) sendProgress(data);
+    };
     const ctx: CallContext = {
       signal: controller.signal,
       progress: (data) => {
-        // Progress is advisory: never flood the carrier (at most ~20 a second).
-        const now = Date.now();
-        if (now - lastProgress < 50 && data.fraction !== 1) return;
-        lastProgress = now;
-        this.transport.send({ t: 'progress', id: m.id, data });
+        const since = Date.now() - lastProgress;
+        if (since >= 50 || data.fraction === 1) {
+          waiting = null;
+          if (timer !== null) clearTimeout(timer);
+          timer = null;
+          sendProgress(data);
+          return;
+        }
+        waiting = data;
+        if (timer === null) timer = setTimeout(flush, 50 - since);
       },
     };
     try {
       const result = await handler(m.params as never, ctx);
+      flush();
       this.transport.send({ t: 'reply', id: m.id, result });
     } catch (e) {
+      flush();
       this.transport.send({ t: 'error', id: m.id, error: toWireError(e) });
     } finally {
       this.running.delete(m.id);

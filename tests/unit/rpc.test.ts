@@ -39,3 +39,22 @@ test('client: a closed carrier fails pending calls with DISCONNECTED', async () 
   a.close();
   await assert.rejects(p, { code: 'DISCONNECTED' });
 });
+
+test('server: throttled progress keeps the latest report and delivers it before the reply', async () => {
+  const [a, b] = memoryTransportPair();
+  new RpcServer(
+    {
+      'datasets.importPath': async (_p, ctx) => {
+        // A burst far faster than the throttle: only some get through, but the last must.
+        for (let i = 1; i <= 100; i++) ctx.progress({ fraction: i / 200, phase: 'parse', rows: i });
+        return { dataset: null as never, skippedRows: 0, seconds: 0 };
+      },
+    },
+    b,
+  );
+  const client = new RpcClient(a);
+  const seen: number[] = [];
+  await client.call('datasets.importPath', { path: '/x' }, { onProgress: (p) => seen.push(p.rows ?? -1) });
+  assert.ok(seen.length < 100, `throttled (${seen.length} reports)`);
+  assert.equal(seen.at(-1), 100, 'the latest report arrives before the reply');
+});

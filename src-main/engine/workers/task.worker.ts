@@ -59,6 +59,8 @@ async function run(m: Extract<ToWorker, { t: 'run' }>): Promise<void> {
     if (typeof mod.run !== 'function') throw new LatheError('INTERNAL', `The worker task "${m.task}" has no run function.`, { task: m.task });
     const result = await mod.run(m.input, { jobId: m.jobId, signal: controller.signal, progress });
     if (timer) clearTimeout(timer);
+    // The latest report goes out before the result, so the last progress a client sees is the final state.
+    flush();
     send({ t: 'done', jobId: m.jobId, result });
   } catch (e) {
     if (timer) clearTimeout(timer);

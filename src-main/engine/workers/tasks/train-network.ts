@@ -86,12 +86,14 @@ export async function run(raw: unknown, ctx: TaskContext): Promise<TrainNetworkO
   const warnings: string[] = [];
 
   const epochsSoFar: NnEpochLog[] = [];
+  let lastPartial: NetworkTrainPartial | undefined;
   const report = (stage: NetworkTrainPartial['stage'], from: number, share: number, extra: { fold?: number; folds?: number } = {}) => (p: NnProgress): void => {
     if (p.kind === 'epoch') {
       const { kind: _k, epochs: _e, fraction: _f, ...log } = p;
       epochsSoFar.push(log);
     }
     const partial: NetworkTrainPartial = { kind: 'network', event: p, epochs: epochsSoFar.slice(), stage, ...extra };
+    lastPartial = partial;
     const where = extra.folds ? `fold ${extra.fold! + 1}/${extra.folds}, ` : '';
     const msg =
       p.kind === 'epoch'
@@ -162,7 +164,8 @@ export async function run(raw: unknown, ctx: TaskContext): Promise<TrainNetworkO
   }
 
   const net = est.state!;
-  ctx.progress({ fraction: 1, phase: 'done' });
+  // The final report carries the whole history: reports in between may have been throttled away.
+  ctx.progress({ fraction: 1, phase: 'done', ...(lastPartial ? { partial: { ...lastPartial, epochs: epochsSoFar.slice() } } : {}) });
   const network: NetworkTrainReport = {
     backend: net.backend!,
     history: est.history!,
