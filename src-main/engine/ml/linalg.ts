@@ -487,3 +487,15 @@ export function gram(x: Float64Array, n: number, p: number, cancelled?: () => bo
   for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) g[a * p + b] = g[b * p + a]!;
   return g;
 }
+
+/** X·coef + intercept for a row-major design matrix (the linear models' predict). */
+export function linearPredict(data: Float64Array, rows: number, cols: number, coef: Float64Array, intercept: number): Float64Array {
+  const out = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let s = intercept;
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) s += data[o + j]! * coef[j]!;
+    out[i] = s;
+  }
+  return out;
+}

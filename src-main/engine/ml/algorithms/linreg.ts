@@ -15,7 +15,7 @@ import { validateParams, type Params } from '../../../../src-shared/ml/params.ts
 import { LINREG_OWNER, LINREG_SCHEMA } from '../../../../src-shared/ml/schemas/linreg.ts';
 import type { EstimatorState, FitOptions, Matrix, Regressor } from '../estimator.ts';
 import { stateArray, stateNumber } from '../state.ts';
-import { qrInverseGram, qrPivoted, qrSolve } from '../linalg.ts';
+import { linearPredict, qrInverseGram, qrPivoted, qrSolve } from '../linalg.ts';
 import { checkAborted, checkMatrix, checkPredictMatrix, checkRegressionTargets, notFitted, r2Of } from '../check.ts';
 import { fSurvival, studentTQuantile, studentTTwoSided } from '../eval/distributions.ts';
 import { polynomialNames, polynomialTerms, polynomialTransform, type PolynomialTerms } from './polynomial.ts';
@@ -157,16 +157,7 @@ export class LinearRegression implements Regressor {
   }
 
   private predictDesign(D: Matrix): Float64Array {
-    const coef = this.coef_!;
-    const out = new Float64Array(D.rows);
-    const p = D.cols;
-    for (let i = 0; i < D.rows; i++) {
-      let s = this.intercept_;
-      const o = i * p;
-      for (let j = 0; j < p; j++) s += D.data[o + j]! * coef[j]!;
-      out[i] = s;
-    }
-    return out;
+    return linearPredict(D.data, D.rows, D.cols, this.coef_!, this.intercept_);
   }
 
   predict(X: Matrix): Float64Array {

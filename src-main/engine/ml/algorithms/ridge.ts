@@ -12,7 +12,7 @@ import { validateParams, type Params } from '../../../../src-shared/ml/params.ts
 import { RIDGE_OWNER, RIDGE_SCHEMA } from '../../../../src-shared/ml/schemas/ridge.ts';
 import { checkAborted, checkMatrix, checkPredictMatrix, checkRegressionTargets, notFitted, r2Of } from '../check.ts';
 import type { EstimatorState, Matrix, Regressor } from '../estimator.ts';
-import { cholesky, choleskySolve, gram, qrPivoted, qrSolve, toColMajor } from '../linalg.ts';
+import { cholesky, choleskySolve, gram, linearPredict, qrPivoted, qrSolve, toColMajor } from '../linalg.ts';
 import { stateArray, stateNumber } from '../state.ts';
 import { centre, olsSummary, type LinearFitOptions, type OlsSummary } from './linreg.ts';
 import { polynomialNames, polynomialTerms, polynomialTransform, type PolynomialTerms } from './polynomial.ts';
@@ -133,16 +133,7 @@ export class Ridge implements Regressor {
   }
 
   private predictDesign(D: Matrix): Float64Array {
-    const coef = this.coef_!;
-    const out = new Float64Array(D.rows);
-    const p = D.cols;
-    for (let i = 0; i < D.rows; i++) {
-      let s = this.intercept_;
-      const o = i * p;
-      for (let j = 0; j < p; j++) s += D.data[o + j]! * coef[j]!;
-      out[i] = s;
-    }
-    return out;
+    return linearPredict(D.data, D.rows, D.cols, this.coef_!, this.intercept_);
   }
 
   predict(X: Matrix): Float64Array {
