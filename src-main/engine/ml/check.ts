@@ -7,14 +7,7 @@ import type { Matrix } from './estimator.ts';
 
 /** X must be a non-empty, well-formed, finite matrix. */
 export function checkMatrix(X: Matrix, owner: string, what = 'X'): void {
-  if (!X || !(X.data instanceof Float64Array) || !Number.isInteger(X.rows) || !Number.isInteger(X.cols)) {
-    throw new LatheError('BAD_DATA', `${owner}: ${what} must be a matrix { data: Float64Array, rows, cols }.`, { param: what });
-  }
-  if (X.rows < 1) throw new LatheError('BAD_DATA', `${owner}: ${what} has 0 rows; at least 1 row is needed.`, { param: what });
-  if (X.cols < 1) throw new LatheError('BAD_DATA', `${owner}: ${what} has 0 feature columns; at least 1 is needed.`, { param: what });
-  if (X.data.length !== X.rows * X.cols) {
-    throw new LatheError('BAD_DATA', `${owner}: ${what} claims ${X.rows} × ${X.cols} values but holds ${X.data.length}.`, { param: what });
-  }
+  checkMatrixShape(X, owner, what);
   const d = X.data;
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
@@ -27,6 +20,22 @@ export function checkMatrix(X: Matrix, owner: string, what = 'X'): void {
         { param: what, row, column: col },
       );
     }
+  }
+}
+
+/**
+ * checkMatrix without the pass over the values, for a caller that checks
+ * them in a pass of its own (copying X anyway) and calls checkMatrix for the
+ * error when one is not finite.
+ */
+export function checkMatrixShape(X: Matrix, owner: string, what = 'X'): void {
+  if (!X || !(X.data instanceof Float64Array) || !Number.isInteger(X.rows) || !Number.isInteger(X.cols)) {
+    throw new LatheError('BAD_DATA', `${owner}: ${what} must be a matrix { data: Float64Array, rows, cols }.`, { param: what });
+  }
+  if (X.rows < 1) throw new LatheError('BAD_DATA', `${owner}: ${what} has 0 rows; at least 1 row is needed.`, { param: what });
+  if (X.cols < 1) throw new LatheError('BAD_DATA', `${owner}: ${what} has 0 feature columns; at least 1 is needed.`, { param: what });
+  if (X.data.length !== X.rows * X.cols) {
+    throw new LatheError('BAD_DATA', `${owner}: ${what} claims ${X.rows} × ${X.cols} values but holds ${X.data.length}.`, { param: what });
   }
 }
 
