@@ -11,9 +11,10 @@ import { LatheError } from '../../../../src-shared/errors.ts';
 import { validateParams } from '../../../../src-shared/ml/params.ts';
 import type { Params } from '../../../../src-shared/ml/params.ts';
 import { LOGREG_OWNER, LOGREG_SCHEMA } from '../../../../src-shared/ml/schemas/logreg.ts';
-import { accuracyOf, checkAborted, checkClassTargets, checkMatrix, checkPredictMatrix, notFitted } from '../check.ts';
+import { accuracyOf, checkAborted, checkClassTargets, checkMatrix, checkMatrixShape, checkPredictMatrix, notFitted } from '../check.ts';
 import type { Classifier, EstimatorState, FitOptions, Matrix } from '../estimator.ts';
 import { dotTileKernel } from '../kernels/dot-tile.ts';
+import { linearPanelsKernel, packPanels, type LinearPanelsKernel } from '../kernels/linear-panels.ts';
 import { lbfgs } from '../optim/lbfgs.ts';
 import { stateArray, stateNumber } from '../state.ts';
 
@@ -76,8 +77,16 @@ export class LogisticRegression implements Classifier {
 
   fit(X: Matrix, y: Int32Array, opts: FitOptions = {}): this {
     this.m = null;
-    checkMatrix(X, OWNER);
-    const { nClasses, counts } = checkClassTargets(y, X.rows, OWNER);
+    // X's values are checked where the objective copies X (checkMatrix when it finds one not finite)
+    checkMatrixShape(X, OWNER);
+    let targets: ReturnType<typeof checkClassTargets>;
+    try {
+      targets = checkClassTargets(y, X.rows, OWNER);
+    } catch (e) {
+      checkMatrix(X, OWNER); // a bad X is reported before a bad y, as everywhere
+      throw e;
+    }
+    const { nClasses, counts } = targets;
     checkAborted(opts.signal, OWNER);
     const classes = Int32Array.from(Array.from(counts.keys()).filter((c) => counts[c]! > 0));
     const K = classes.length;
@@ -474,6 +483,7 @@ function chunkedObjective(
   penalised: number,
   signal?: AbortSignal,
 ) {
+  checkMatrix(X, OWNER);
   const n = X.rows;
   const d = X.cols;
   const nChunks = Math.max(1, Math.ceil(n / ROWS_PER_CHUNK));
@@ -506,7 +516,159 @@ function chunkedObjective(
 
 /** Σ w_i [log(1+e^z_i) − y_i z_i] + ‖β‖²/(2C), z = Xβ + b; parameters [β (d), b]. */
 function binaryObjective(X: Matrix, y: Float64Array, w: Float64Array, C: number, fitIntercept: boolean, signal?: AbortSignal) {
-  return chunkedObjective(binaryChunk, X, y, w, 1, C, fitIntercept, X.cols + (fitIntercept ? 1 : 0), X.cols, signal);
+  return (
+    binaryObjectiveSimd(X, y, w, C, fitIntercept, signal) ??
+    chunkedObjective(binaryChunk, X, y, w, 1, C, fitIntercept, X.cols + (fitIntercept ? 1 : 0), X.cols, signal)
+  );
+}
+
+/** Larger kernel memories are not kept between fits. */
+const KEEP_KERNEL_BYTES = 64 * 2 ** 20;
+let keptKernel: LinearPanelsKernel | null | undefined;
+
+/**
+ * A panel kernel with at least `bytes` of memory. Fits are synchronous and
+ * one objective is used at a time, so one instance (its compile, instance and
+ * grown memory) serves every fit of the process up to KEEP_KERNEL_BYTES.
+ */
+function panelsKernel(bytes: number): LinearPanelsKernel | null {
+  if (bytes > KEEP_KERNEL_BYTES) {
+    const k = linearPanelsKernel();
+    k?.reserve(bytes);
+    return k;
+  }
+  if (keptKernel === undefined) keptKernel = linearPanelsKernel();
+  keptKernel?.reserve(bytes);
+  return keptKernel;
+}
+
+/** Rows per block of the SIMD binary objective: z, residuals and the block's panels stay in L1/L2 between the two passes. */
+const SIMD_BLOCK_ROWS = 512;
+
+/**
+ * The binary objective with both data passes on the WASM SIMD panel kernels
+ * (kernels/linear-panels.ts), X copied once into 4-row panels. Per block of
+ * rows: z = Xβ + b (same sums as binaryChunk), then loss and residuals in
+ * JavaScript with binaryChunk's formulas, then Xᵀr into four partial sums per
+ * feature. Blocks add into per-chunk partials (ROWS_PER_CHUNK rows), and the
+ * chunks are added in order, so the result does not depend on the block size.
+ * Null where WASM SIMD is missing or X would not fit.
+ */
+function binaryObjectiveSimd(X: Matrix, y: Float64Array, w: Float64Array, C: number, fitIntercept: boolean, signal?: AbortSignal) {
+  const n = X.rows;
+  const d = X.cols;
+  const n4 = (n + 3) & ~3;
+  const xpOff = 0;
+  const wOff = xpOff + 8 * n4 * d;
+  const zOff = wOff + 8 * d;
+  const rOff = zOff + 8 * n4;
+  const gOff = rOff + 8 * n4;
+  const end = gOff + 32 * d;
+  if (end > SIMD_MAX_BYTES) return null;
+  const kern = panelsKernel(end);
+  if (!kern) return null;
+  const f = new Float64Array(kern.memory.buffer);
+  packPanels(X.data, n, d, f, xpOff / 8);
+  // X's values are checked here, in the copy: Xᵀ·0 is NaN in a column exactly where the column holds a NaN or ±Infinity
+  f.fill(0, rOff / 8, rOff / 8 + n4);
+  f.fill(0, gOff / 8, gOff / 8 + 4 * d);
+  kern.bwd(xpOff, rOff, gOff, n4 >> 2, d);
+  for (let j = 0; j < 4 * d; j++) if (f[gOff / 8 + j] !== 0) checkMatrix(X, OWNER);
+  let unit = true;
+  for (let i = 0; i < n; i++) if (w[i] !== 1) unit = false;
+  const alpha = Number.isFinite(C) ? 1 / C : 0;
+  const nChunks = Math.max(1, Math.ceil(n / ROWS_PER_CHUNK));
+  const wp = wOff / 8;
+  const zp = zOff / 8;
+  const rp = rOff / 8;
+  const gp = gOff / 8;
+  return (p: Float64Array, g: Float64Array): number => {
+    for (let j = 0; j < d; j++) f[wp + j] = p[j]!;
+    const b = fitIntercept ? p[d]! : 0;
+    g.fill(0);
+    let loss = 0;
+    let gbTotal = 0;
+    for (let c = 0; c < nChunks; c++) {
+      if (c > 0) checkAborted(signal, OWNER);
+      const c0 = c * ROWS_PER_CHUNK;
+      const c1 = Math.min(n, c0 + ROWS_PER_CHUNK);
+      f.fill(0, gp, gp + 4 * d);
+      let fc = 0;
+      let gb = 0;
+      for (let i0 = c0; i0 < c1; i0 += SIMD_BLOCK_ROWS) {
+        const i1 = Math.min(c1, i0 + SIMD_BLOCK_ROWS);
+        const np = (i1 - i0 + 3) >> 2;
+        kern.fwd(xpOff + 8 * i0 * d, wOff, zOff + 8 * i0, np, d, b);
+        let i = i0;
+        for (; i + 4 <= i1; i += 4) {
+          const za = f[zp + i]!;
+          const zb = f[zp + i + 1]!;
+          const zc = f[zp + i + 2]!;
+          const zd = f[zp + i + 3]!;
+          const ea = Math.exp(-Math.abs(za));
+          const eb = Math.exp(-Math.abs(zb));
+          const ec = Math.exp(-Math.abs(zc));
+          const ed = Math.exp(-Math.abs(zd));
+          const wa = w[i]!;
+          const wb = w[i + 1]!;
+          const wc = w[i + 2]!;
+          const wd = w[i + 3]!;
+          const ya = y[i]!;
+          const yb = y[i + 1]!;
+          const yc = y[i + 2]!;
+          const yd = y[i + 3]!;
+          if (unit) {
+            fc += Math.log((1 + ea) * (1 + eb) * (1 + ec) * (1 + ed));
+            fc += (za > 0 ? za : 0) - ya * za + (zb > 0 ? zb : 0) - yb * zb + (zc > 0 ? zc : 0) - yc * zc + (zd > 0 ? zd : 0) - yd * zd;
+          } else {
+            const la = Math.log1p(ea);
+            const lb = Math.log1p(eb);
+            const lc = Math.log1p(ec);
+            const ld = Math.log1p(ed);
+            fc += wa * ((za > 0 ? za + la : la) - ya * za);
+            fc += wb * ((zb > 0 ? zb + lb : lb) - yb * zb);
+            fc += wc * ((zc > 0 ? zc + lc : lc) - yc * zc);
+            fc += wd * ((zd > 0 ? zd + ld : ld) - yd * zd);
+          }
+          const ra = wa * ((za >= 0 ? 1 / (1 + ea) : ea / (1 + ea)) - ya);
+          const rb = wb * ((zb >= 0 ? 1 / (1 + eb) : eb / (1 + eb)) - yb);
+          const rc = wc * ((zc >= 0 ? 1 / (1 + ec) : ec / (1 + ec)) - yc);
+          const rd = wd * ((zd >= 0 ? 1 / (1 + ed) : ed / (1 + ed)) - yd);
+          gb += ra;
+          gb += rb;
+          gb += rc;
+          gb += rd;
+          f[rp + i] = ra;
+          f[rp + i + 1] = rb;
+          f[rp + i + 2] = rc;
+          f[rp + i + 3] = rd;
+        }
+        for (; i < i1; i++) {
+          const z = f[zp + i]!;
+          const wi = w[i]!;
+          const yi = y[i]!;
+          const e = Math.exp(-Math.abs(z));
+          const l = Math.log1p(e);
+          fc += wi * ((z > 0 ? z + l : l) - yi * z);
+          const r = wi * ((z >= 0 ? 1 / (1 + e) : e / (1 + e)) - yi);
+          gb += r;
+          f[rp + i] = r;
+        }
+        // a block that ends inside a panel (only the last one) reads the padding residuals, which are 0
+        kern.bwd(xpOff + 8 * i0 * d, rOff + 8 * i0, gOff, np, d);
+      }
+      loss += fc;
+      gbTotal += gb;
+      for (let j = 0; j < d; j++) g[j] = g[j]! + (f[gp + 4 * j]! + f[gp + 4 * j + 1]! + (f[gp + 4 * j + 2]! + f[gp + 4 * j + 3]!));
+    }
+    if (fitIntercept) g[d] = gbTotal;
+    let pen = 0;
+    for (let j = 0; j < d; j++) {
+      pen += p[j]! * p[j]!;
+      g[j] = g[j]! + alpha * p[j]!;
+    }
+    return loss + 0.5 * alpha * pen;
+  };
 }
 
 /** Σ w_i [logsumexp(z_i) − z_i,y_i] + ‖W‖²/(2C), z_i = W x_i + b; parameters [W (K×d row-major), b (K)]. */
@@ -545,13 +707,16 @@ function multinomialObjectiveSimd(X: Matrix, y: Int32Array, w: Float64Array, K: 
   kern.reserve(end);
   const f = new Float64Array(kern.memory.buffer);
   const x = X.data;
+  let finite = 0;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++) {
       const v = x[i * d + j]!;
+      finite += v - v; // NaN once a value is NaN or ±Infinity
       f[xpOff / 8 + (i >> 2) * 4 * d + 4 * j + (i & 3)] = v;
       f[xtOff / 8 + (j >> 2) * 4 * n4 + 4 * i + (j & 3)] = v;
     }
   }
+  if (finite !== 0) checkMatrix(X, OWNER);
   const alpha = Number.isFinite(C) ? 1 / C : 0;
   const z = new Float64Array(n * K);
   const out = outOff / 8;
