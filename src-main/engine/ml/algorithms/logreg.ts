@@ -700,7 +700,9 @@ function multinomialObjectiveSimd(X: Matrix, y: Int32Array, w: Float64Array, K: 
   const zeroOff = rOff + 8 * K4 * n4;
   const thrOff = zeroOff + 8 * Math.max(n4, d4, K4);
   const outOff = thrOff + 32;
-  const end = outOff + 128 * (Math.max(n4, d4) >> 2);
+  // the forward pass leaves each 4-class panel's scores in its own region (4·n4 doubles), read in place by the softmax
+  const outStride = 4 * n4;
+  const end = outOff + 8 * Math.max(outStride * (K4 >> 2), 4 * d4);
   if (end > SIMD_MAX_BYTES) return null;
   const kern = dotTileKernel();
   if (!kern) return null;
@@ -718,47 +720,56 @@ function multinomialObjectiveSimd(X: Matrix, y: Int32Array, w: Float64Array, K: 
   }
   if (finite !== 0) checkMatrix(X, OWNER);
   const alpha = Number.isFinite(C) ? 1 / C : 0;
-  const z = new Float64Array(n * K);
   const out = outOff / 8;
   const wp = wOff / 8;
   const rp = rOff / 8;
   const bo = K * d;
+  // per class: where its score sits in a row's forward output, and its residual in a row's slot
+  const zAt = new Int32Array(K);
+  const rAt = new Int32Array(K);
+  for (let k = 0; k < K; k++) {
+    zAt[k] = (k >> 2) * outStride + (k & 3) * 4;
+    rAt[k] = (k >> 2) * 4 * n4 + (k & 3);
+  }
+  const bias = new Float64Array(K);
+  const e = new Float64Array(K);
+  const gb = new Float64Array(K);
   return (p: Float64Array, g: Float64Array): number => {
     for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) f[wp + (k >> 2) * 4 * d + 4 * j + (k & 3)] = p[k * d + j]!;
-    // z = X Wᵀ + b, four classes per tile pass
+    for (let k = 0; k < K; k++) bias[k] = fitIntercept ? p[bo + k]! : 0;
+    // scores X Wᵀ, four classes per tile pass
     for (let A = 0; A < K4; A += 4) {
       if (A > 0) checkAborted(signal, OWNER);
-      kern.tile(wOff + 8 * A * d, xpOff, zeroOff, zeroOff, outOff, n4 >> 2, d, thrOff);
-      const kMax = Math.min(4, K - A);
-      for (let qi = 0; qi < kMax; qi++) {
-        const k = A + qi;
-        const b = fitIntercept ? p[bo + k]! : 0;
-        for (let i = 0; i < n; i++) z[i * K + k] = -0.5 * f[out + (i >> 2) * 16 + qi * 4 + (i & 3)]! + b;
-      }
+      kern.tile(wOff + 8 * A * d, xpOff, zeroOff, zeroOff, outOff + 8 * (A >> 2) * outStride, n4 >> 2, d, thrOff);
     }
-    g.fill(0);
+    gb.fill(0);
     let loss = 0;
     for (let i = 0; i < n; i++) {
-      const o = i * K;
+      // z = −½·tile + b (the tile gives −2·dot exactly), softmax and residuals of row i
+      const base = out + (i >> 2) * 16 + (i & 3);
       let mx = -Infinity;
-      for (let k = 0; k < K; k++) if (z[o + k]! > mx) mx = z[o + k]!;
+      for (let k = 0; k < K; k++) {
+        const zk = -0.5 * f[base + zAt[k]!]! + bias[k]!;
+        e[k] = zk;
+        if (zk > mx) mx = zk;
+      }
       const yi = y[i]!;
       const wi = w[i]!;
-      const zy = z[o + yi]! - mx;
+      const zy = e[yi]! - mx;
       let sum = 0;
       for (let k = 0; k < K; k++) {
-        const e = Math.exp(z[o + k]! - mx);
-        z[o + k] = e;
-        sum += e;
+        const v = Math.exp(e[k]! - mx);
+        e[k] = v;
+        sum += v;
       }
       // loss = log Σ e^{z} − z_y = log(sum) − (z_y − mx)
       loss += wi * (Math.log(sum) - zy);
       const inv = 1 / sum;
       const ro = rp + 4 * i;
       for (let k = 0; k < K; k++) {
-        const r = wi * (z[o + k]! * inv - (k === yi ? 1 : 0));
-        if (fitIntercept) g[bo + k] = g[bo + k]! + r;
-        f[ro + (k >> 2) * 4 * n4 + (k & 3)] = r;
+        const r = wi * (e[k]! * inv - (k === yi ? 1 : 0));
+        gb[k] = gb[k]! + r;
+        f[ro + rAt[k]!] = r;
       }
     }
     // gradient of W = Rᵀ X
@@ -771,6 +782,7 @@ function multinomialObjectiveSimd(X: Matrix, y: Int32Array, w: Float64Array, K: 
         for (let j = 0; j < d; j++) g[go + j] = -0.5 * f[out + (j >> 2) * 16 + qi * 4 + (j & 3)]!;
       }
     }
+    if (fitIntercept) for (let k = 0; k < K; k++) g[bo + k] = gb[k]!;
     let pen = 0;
     for (let j = 0; j < K * d; j++) {
       pen += p[j]! * p[j]!;

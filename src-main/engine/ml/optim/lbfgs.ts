@@ -80,9 +80,15 @@ export function lbfgs(fun: Objective, x0: Float64Array, opts: LbfgsOptions = {})
   }
   if (maxIter <= 0) return { x, f, g, nIter: 0, nEval, converged: false, message: 'The iteration limit (0) was reached.' };
 
-  const S: Float64Array[] = [];
-  const Y: Float64Array[] = [];
-  const rho: number[] = [];
+  // the memory as a ring of m preallocated pairs: pair j (0 = oldest) lives in slot (head + j) % m
+  const S: Float64Array[] = Array.from({ length: m }, (): Float64Array => new Float64Array(n));
+  const Y: Float64Array[] = Array.from({ length: m }, (): Float64Array => new Float64Array(n));
+  const rho = new Float64Array(m);
+  let head = 0;
+  let kept = 0;
+  const slot = (j: number): number => (head + j) % m;
+  let sNew: Float64Array = new Float64Array(n);
+  let yNew: Float64Array = new Float64Array(n);
   const alpha = new Float64Array(m);
   const d = new Float64Array(n);
   const xOld = new Float64Array(n);
@@ -96,30 +102,31 @@ export function lbfgs(fun: Objective, x0: Float64Array, opts: LbfgsOptions = {})
     if (opts.signal?.aborted) throw new LatheError('CANCELLED', 'The optimisation was cancelled.');
     // Direction by two-loop recursion: d = −H g.
     for (let i = 0; i < n; i++) d[i] = -g[i]!;
-    const k = S.length;
+    const k = kept;
     for (let j = k - 1; j >= 0; j--) {
-      const a = rho[j]! * dot(S[j]!, d);
+      const q = slot(j);
+      const a = rho[q]! * dot(S[q]!, d);
       alpha[j] = a;
-      const yj = Y[j]!;
+      const yj = Y[q]!;
       for (let i = 0; i < n; i++) d[i] = d[i]! - a * yj[i]!;
     }
     if (k > 0) {
-      const yl = Y[k - 1]!;
-      const gamma = 1 / (rho[k - 1]! * dot(yl, yl)); // sᵀy / yᵀy
+      const q = slot(k - 1);
+      const yl = Y[q]!;
+      const gamma = 1 / (rho[q]! * dot(yl, yl)); // sᵀy / yᵀy
       for (let i = 0; i < n; i++) d[i] = d[i]! * gamma;
     }
     for (let j = 0; j < k; j++) {
-      const b = rho[j]! * dot(Y[j]!, d);
-      const sj = S[j]!;
+      const q = slot(j);
+      const b = rho[q]! * dot(Y[q]!, d);
+      const sj = S[q]!;
       const c = alpha[j]! - b;
       for (let i = 0; i < n; i++) d[i] = d[i]! + c * sj[i]!;
     }
     let gd = dot(g, d);
     if (!(gd < 0)) {
       // Not a descent direction (numerical trouble): forget the memory and take steepest descent.
-      S.length = 0;
-      Y.length = 0;
-      rho.length = 0;
+      kept = 0;
       for (let i = 0; i < n; i++) d[i] = -g[i]!;
       gd = dot(g, d);
       first = true;
@@ -158,15 +165,13 @@ export function lbfgs(fun: Objective, x0: Float64Array, opts: LbfgsOptions = {})
     }
     if (!ok) {
       // SciPy restores x and retries once from steepest descent with an empty memory.
-      if (S.length === 0) {
+      if (kept === 0) {
         x.set(xOld);
         g.set(gOld);
         f = fOld;
         return { x, f, g, nIter: iter, nEval, converged: false, message: 'The line search failed to find a better point (ABNORMAL_TERMINATION_IN_LNSRCH).' };
       }
-      S.length = 0;
-      Y.length = 0;
-      rho.length = 0;
+      kept = 0;
       first = true;
       x.set(xOld);
       g.set(gOld);
@@ -191,8 +196,8 @@ export function lbfgs(fun: Objective, x0: Float64Array, opts: LbfgsOptions = {})
     if (nEval >= maxEval) return { x, f, g, nIter: iter, nEval, converged: false, message: `The evaluation limit (${maxEval}) was reached.` };
 
     // Update the memory when the curvature condition holds (as L-BFGS-B's test).
-    const s = new Float64Array(n);
-    const y = new Float64Array(n);
+    const s = sNew;
+    const y = yNew;
     for (let i = 0; i < n; i++) {
       s[i] = x[i]! - xOld[i]!;
       y[i] = g[i]! - gOld[i]!;
@@ -200,14 +205,15 @@ export function lbfgs(fun: Objective, x0: Float64Array, opts: LbfgsOptions = {})
     const sy = dot(s, y);
     const ddum = -gd * stp;
     if (sy > EPSMCH * ddum) {
-      if (S.length === m) {
-        S.shift();
-        Y.shift();
-        rho.shift();
-      }
-      S.push(s);
-      Y.push(y);
-      rho.push(1 / sy);
+      // into the slot after the newest (the oldest's when the memory is full); its arrays take the next candidate
+      const q = slot(kept === m ? 0 : kept);
+      sNew = S[q]!;
+      yNew = Y[q]!;
+      S[q] = s;
+      Y[q] = y;
+      rho[q] = 1 / sy;
+      if (kept === m) head = (head + 1) % m;
+      else kept++;
     }
   }
   return { x, f, g, nIter: iter, nEval, converged: false, message: 'No descent direction could be found.' };
