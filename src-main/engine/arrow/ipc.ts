@@ -17,7 +17,6 @@ import {
   RecordBatch,
   RecordBatchFileWriter,
   RecordBatchReader,
-  RecordBatchStreamWriter,
   Schema,
   Field,
   Struct,
@@ -32,6 +31,7 @@ import {
 import type { Data, DataType, Vector } from 'apache-arrow';
 import { open } from 'node:fs/promises';
 import { LatheError } from '../../../src-shared/errors.ts';
+import { encodeBatchStream } from './ipc-write.ts';
 import type { Batch, ColumnData } from './types.ts';
 
 const TWO32 = 4294967296;
@@ -136,12 +136,16 @@ export function encodeFile(batches: Batch[]): Uint8Array {
   return writer.toUint8Array(true);
 }
 
-/** One Arrow IPC stream holding one record batch. */
-export function encodeBatch(batch: Batch): Uint8Array {
-  const writer = new RecordBatchStreamWriter();
-  writer.write(toRecordBatch(batch));
-  writer.finish();
-  return writer.toUint8Array(true);
+/**
+ * One Arrow IPC stream holding one record batch (written by ipc-write.ts,
+ * without the library: the importer's hot path). `alloc` may supply the
+ * output buffer (see encodeBatchStream).
+ */
+export function encodeBatch(batch: Batch, alloc?: (bytes: number) => Uint8Array): Uint8Array {
+  if (batch.names.length !== batch.columns.length) {
+    throw new LatheError('INTERNAL', `encodeBatch: ${batch.names.length} names for ${batch.columns.length} columns.`);
+  }
+  return encodeBatchStream(batch, alloc);
 }
 
 // ---------------------------------------------------------------- decode
