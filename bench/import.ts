@@ -67,6 +67,7 @@ async function childLathe(csv: string, dbFile: string): Promise<void> {
   const t0 = performance.now();
   const { importFile } = await import('../src-main/engine/ingest/import.ts');
   const { lastParallel } = await import('../src-main/engine/ingest/parallel.ts');
+  const { lastImport } = await import('../src-main/engine/ingest/import.ts');
   const { openDb } = await import('../src-main/engine/store/db.ts');
   const { insertDataset, insertChunk, completeDataset } = await import('../src-main/engine/store/datasets.ts');
   type NewDataset = import('../src-main/engine/store/datasets.ts').NewDataset;
@@ -92,9 +93,14 @@ async function childLathe(csv: string, dbFile: string): Promise<void> {
   let arrowBytes = 0;
   db.exec('BEGIN IMMEDIATE');
   insertDataset(db, base);
-  // LATHE_BENCH_PARALLEL=0 forces the sequential parser, =1 the parallel one (default: the importer decides)
+  // LATHE_BENCH_PARALLEL=1 forces the segment-parallel parser; LATHE_BENCH_PIPELINE=0 forbids the
+  // pipelined one, =1 forces it; both =0: the sequential path (default: the importer decides)
   const par = process.env.LATHE_BENCH_PARALLEL;
-  const hooks = par === '0' ? { parallel: false } : par === '1' ? { parallel: true } : {};
+  const pipe = process.env.LATHE_BENCH_PIPELINE;
+  const hooks = {
+    ...(par === '0' ? { parallel: false } : par === '1' ? { parallel: true } : {}),
+    ...(pipe === '0' ? { pipeline: false } : pipe === '1' ? { pipeline: true } : {}),
+  };
   const out = await importFile(csv, {}, {
     write(rows, ipc) {
       insertChunk(db, id, { index, rowStart, rowCount: rows }, ipc);
@@ -123,7 +129,8 @@ async function childLathe(csv: string, dbFile: string): Promise<void> {
       loadSeconds: (tLoaded - t0) / 1000,
       maxRssKB: process.resourceUsage().maxRSS,
       cpuSeconds: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1e6,
-      segments: `${lastParallel.mainSegments} import thread + ${lastParallel.workerSegments} worker, ${lastParallel.passes} pass(es)`,
+      path: lastImport.path,
+      ...(lastImport.path === 'parallel' ? { segments: `${lastParallel.mainSegments} import thread + ${lastParallel.workerSegments} worker, ${lastParallel.passes} pass(es)` } : {}),
     }),
   );
 }
@@ -205,9 +212,13 @@ async function main(): Promise<void> {
   let latheArgs = ['--import', 'tsx', join(root, 'bench', 'import.ts'), '--child', 'lathe', csv, latheDb];
   try {
     const esbuild = (await import('esbuild')) as { build: (o: Record<string, unknown>) => Promise<unknown> };
-    // the importer's parse worker is bundled next to it (parallel.ts looks for ./parse-worker.mjs)
+    // the importer's parse workers are bundled next to it (parallel.ts and pipeline.ts look for ./parse-worker.mjs, ./pipe-worker.mjs)
     await esbuild.build({
-      entryPoints: { 'lathe-bench': join(root, 'bench', 'import.ts'), 'parse-worker': join(root, 'src-main', 'engine', 'ingest', 'parse-worker.ts') },
+      entryPoints: {
+        'lathe-bench': join(root, 'bench', 'import.ts'),
+        'parse-worker': join(root, 'src-main', 'engine', 'ingest', 'parse-worker.ts'),
+        'pipe-worker': join(root, 'src-main', 'engine', 'ingest', 'pipe-worker.ts'),
+      },
       bundle: true,
       platform: 'node',
       format: 'esm',

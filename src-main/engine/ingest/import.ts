@@ -18,19 +18,30 @@ import type { ColumnInfo, ColumnKind, Dialect, ImportOptions, ImportWarning, Kin
 import { LatheError } from '../../../src-shared/errors.ts';
 import type { Progress } from '../../../src-shared/jobs.ts';
 import { encodeBatch } from '../arrow/ipc.ts';
-import type { Batch, ColumnData } from '../arrow/types.ts';
+import { importArrowFile } from './arrow-import.ts';
+import {
+  ARROW_MAGIC,
+  ARROW_STREAM,
+  FIELDS_PER_CHUNK,
+  GZIP_MAGIC,
+  INITIAL_BUFFER,
+  cancelledError,
+  csvPass,
+  readPrelude,
+  startsWith,
+} from './csv-pass.ts';
+import type { PassResult, PassState, Prepared } from './csv-pass.ts';
 import { hashFile } from './hash.ts';
 import type { HashJob } from './hash.ts';
-import { ColumnState, buildColumn, trackConflict } from './infer.ts';
-import type { ArrayPool, ChunkContext } from './infer.ts';
-import { importArrowFile } from './arrow-import.ts';
+import { ColumnState } from './infer.ts';
 import { Fallback, parallelImport } from './parallel.ts';
-import { SNIFF_BYTES, decodeCp1252, decoderFor, sniff } from './sniff.ts';
+import { PipeLink, pipelineImport, statsKind } from './pipeline.ts';
+import { SNIFF_BYTES } from './sniff.ts';
 import { openSource } from './source.ts';
-import type { ByteSource } from './source.ts';
 import { StatsAccumulator, releaseStatsScratch } from './stats.ts';
-import { Tokenizer, splitRecords } from './tokenizer.ts';
 import { K_EMPTY, K_STRING } from './values.ts';
+
+export { FIELDS_PER_CHUNK, fixNames } from './csv-pass.ts';
 
 export interface ChunkSink {
   write(rows: number, ipc: Uint8Array): void;
@@ -64,7 +75,24 @@ export interface ImportHooks {
   segmentBytes?: number;
   /** for tests: wait for the parse worker to start before sharing out segments */
   waitForWorker?: boolean;
+  /**
+   * Parse a CSV in a worker thread while this thread writes the chunks and
+   * keeps the statistics (pipeline.ts): true forces it, false forbids it; by
+   * default (when PIPELINE_BY_DEFAULT) files of PIPELINE_MIN_BYTES and more
+   * on a machine with two cores or more. `parallel: true` wins over it.
+   */
+  pipeline?: boolean;
 }
+
+/** Whether big CSVs take the pipelined two-thread path unasked. */
+export const PIPELINE_BY_DEFAULT = true;
+/** The size from which a CSV is pipelined by default (the worker's start-up must pay for itself). */
+export const PIPELINE_MIN_BYTES = 16 << 20;
+
+/** Which path the last CSV import took (for tests and the benchmark). */
+export const lastImport = { path: '' as '' | 'sequential' | 'parallel' | 'pipeline' };
+
+const SECOND_PASS = 'second pass: rewriting chunks with the widened kinds';
 
 /**
  * Whether big CSVs take the two-thread path unasked. Off for now: on the
@@ -80,39 +108,8 @@ export const PARALLEL_MIN_BYTES = 16 << 20;
 /** Rows per chunk on the parallel path (at most; chunkRows still caps it). */
 export const PARALLEL_CHUNK_ROWS = 32768;
 
-/** A chunk holds at most this many fields, so a very wide table gets shorter chunks. */
-export const FIELDS_PER_CHUNK = 2_000_000;
-/** A chunk whose bytes pass this is closed early (very long text fields). */
-const MAX_CHUNK_BYTES = 64 << 20;
 const PROGRESS_MS = 200;
 const TARGET_NAMES = new Set(['target', 'label', 'class', 'species', 'survived', 'y']);
-
-function cancelledError(path: string): LatheError {
-  return new LatheError('CANCELLED', `The import of ${path} was cancelled.`, { file: path });
-}
-
-/** Unique, non-empty column names; each fix is reported. */
-export function fixNames(raw: string[], warnings: ImportWarning[]): string[] {
-  const out: string[] = [];
-  const seen = new Set<string>();
-  raw.forEach((r, j) => {
-    let name = r.trim();
-    if (!name) {
-      name = `column_${j + 1}`;
-      warnings.push({ code: 'EMPTY_HEADER', message: `Column ${j + 1} has no name in the header; it is called "${name}".`, column: name });
-    }
-    if (seen.has(name)) {
-      let k = 2;
-      while (seen.has(`${name}_${k}`)) k++;
-      const fixed = `${name}_${k}`;
-      warnings.push({ code: 'DUPLICATE_HEADER', message: `The header names "${name}" more than once; column ${j + 1} is called "${fixed}".`, column: fixed });
-      name = fixed;
-    }
-    seen.add(name);
-    out.push(name);
-  });
-  return out;
-}
 
 /** Which column is the target: a conventional name that is last, or the only one. */
 export function pickTarget(names: string[]): number {
@@ -158,44 +155,6 @@ async function readHead(path: string, n: number): Promise<Uint8Array> {
   }
 }
 
-function startsWith(b: Uint8Array, sig: number[]): boolean {
-  return sig.every((c, i) => b[i] === c);
-}
-
-const ARROW_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // ARROW1
-const GZIP_MAGIC = [0x1f, 0x8b];
-/** an Arrow IPC stream starts with a continuation marker */
-const ARROW_STREAM = [0xff, 0xff, 0xff, 0xff];
-
-function foreignFormat(b: Uint8Array): string | null {
-  if (startsWith(b, [0x50, 0x4b, 0x03, 0x04])) return 'a ZIP archive (an Excel .xlsx or OpenDocument file is one): save the sheet as CSV';
-  if (startsWith(b, [0x50, 0x41, 0x52, 0x31])) return 'a Parquet file: convert it to Arrow/Feather or CSV';
-  if (startsWith(b, [0xd0, 0xcf, 0x11, 0xe0])) return 'an old Excel/Office file: save the sheet as CSV';
-  if (startsWith(b, [0x25, 0x50, 0x44, 0x46])) return 'a PDF';
-  if (startsWith(b, [0x42, 0x5a, 0x68])) return 'bzip2-compressed: decompress it or recompress it with gzip';
-  if (startsWith(b, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) return 'xz-compressed: decompress it or recompress it with gzip';
-  if (startsWith(b, [0x28, 0xb5, 0x2f, 0xfd])) return 'zstd-compressed: decompress it or recompress it with gzip';
-  if (startsWith(b, [0x53, 0x51, 0x4c, 0x69, 0x74, 0x65])) return 'an SQLite database';
-  return null;
-}
-
-function isBinary(b: Uint8Array): boolean {
-  let ctrl = 0;
-  for (let i = 0; i < b.length; i++) {
-    const c = b[i]!;
-    if (c === 0) return true;
-    if (c < 9 || (c > 13 && c < 32 && c !== 27)) ctrl++;
-  }
-  return ctrl > Math.max(8, b.length / 100);
-}
-
-function stringDecoder(encoding: Dialect['encoding']): (b: Uint8Array, s: number, e: number) => string {
-  if (encoding === 'utf-8') {
-    const slice = Buffer.prototype.utf8Slice;
-    return (b, s, e) => slice.call(b, s, e);
-  }
-  return (b, s, e) => decodeCp1252(b.subarray(s, e));
-}
 
 class Reporter {
   private last = 0;
@@ -217,212 +176,6 @@ class Reporter {
   }
 }
 
-interface Prepared {
-  dialect: Dialect;
-  names: string[];
-  warnings: ImportWarning[];
-}
-
-/** Everything one pass over a CSV needs. */
-interface PassState {
-  path: string;
-  dialect: Dialect;
-  names: string[];
-  states: ColumnState[];
-  accs: StatsAccumulator[];
-  sink: ChunkSink;
-  hooks: ImportHooks | undefined;
-  reporter: Reporter;
-  skipBadRows: boolean;
-  pass: 1 | 2;
-}
-
-/**
- * Reads the first block of a (decompressed) CSV, sniffs the dialect and the
- * header. Returns the byte offset where data starts.
- */
-async function readPrelude(
-  path: string,
-  src: ByteSource,
-  buf: Buffer,
-  gzip: boolean,
-  known: Prepared | null,
-): Promise<{ len: number; eof: boolean; dataStart: number; headerLines: number; prepared: Prepared; buf: Buffer }> {
-  let len = 0;
-  let eof = false;
-  while (len < SNIFF_BYTES && !eof) {
-    const n = await src.read(buf, len, buf.length - len);
-    if (n === 0) eof = true;
-    len += n;
-  }
-  let sample = buf.subarray(0, len);
-  const warnings: ImportWarning[] = [];
-  let bom = false;
-  let start = 0;
-  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) {
-    bom = true;
-    start = 3;
-  } else if ((sample[0] === 0xff && sample[1] === 0xfe) || (sample[0] === 0xfe && sample[1] === 0xff)) {
-    throw new LatheError('UNSUPPORTED_FORMAT', `${path} is UTF-16 text. Save it as UTF-8 (CSV UTF-8) and import it again.`, { file: path, line: 1 });
-  }
-  if (!known) {
-    const foreign = foreignFormat(sample);
-    if (foreign) throw new LatheError('UNSUPPORTED_FORMAT', `${path} is ${foreign}. Lathe reads CSV, TSV, gzipped CSV and Arrow/Feather files.`, { file: path });
-    if (isBinary(sample)) {
-      throw new LatheError('BINARY_FILE', `${path} is not a text table (it holds NUL or control bytes near the start). Choose a CSV, TSV or Arrow file.`, { file: path, line: 1 });
-    }
-  }
-  let body = sample.subarray(start);
-  if (!/[^\s]/.test(Buffer.prototype.latin1Slice.call(body, 0, Math.min(body.length, 4096))) && eof) {
-    throw new LatheError('EMPTY_FILE', `${path} is empty (it holds no header and no rows). Choose a file with data.`, { file: path, line: 1 });
-  }
-  let sn = known
-    ? known.dialect
-    : (() => {
-        const s = sniff(body, eof);
-        return { ...s, bom, gzip, format: 'csv' as const };
-      })();
-  const decode = decoderFor(sn.encoding);
-  // the first record (header or first row) must be whole: read more if it is very long
-  for (;;) {
-    const first = splitRecords(body, sn.delimiter.charCodeAt(0), sn.quote.charCodeAt(0), 1, eof, decode);
-    if (first.records.length || eof) break;
-    if (len === buf.length) {
-      const nb = Buffer.allocUnsafe(buf.length * 2);
-      buf.copy(nb, 0, 0, len);
-      buf = nb;
-    }
-    const n = await src.read(buf, len, buf.length - len);
-    if (n === 0) eof = true;
-    len += n;
-    sample = buf.subarray(0, len);
-    body = sample.subarray(start);
-    if (!known) {
-      const s = sniff(body, eof);
-      sn = { ...s, bom, gzip, format: 'csv' as const };
-    }
-  }
-  const first = splitRecords(body, sn.delimiter.charCodeAt(0), sn.quote.charCodeAt(0), 1, eof, decode);
-  const rec = first.records[0];
-  if (!rec) throw new LatheError('EMPTY_FILE', `${path} holds no rows. Choose a file with data.`, { file: path, line: 1 });
-  // physical lines the header took (blank lines before it included)
-  let headerLines = 0;
-  for (let i = 0; i < first.next; i++) {
-    const c = body[i];
-    if (c === 10 || (c === 13 && body[i + 1] !== 10)) headerLines++;
-  }
-  let names: string[];
-  let dataStart: number;
-  if (known) {
-    names = known.names;
-    dataStart = sn.header ? start + first.next : start;
-    if (!sn.header) headerLines = 0;
-    return { len, eof, dataStart, headerLines, prepared: known, buf };
-  }
-  if (sn.header) {
-    names = fixNames(rec, warnings);
-    dataStart = start + first.next;
-  } else {
-    names = rec.map((_, j) => `column_${j + 1}`);
-    warnings.push({ code: 'NO_HEADER', message: `The first row of ${path} looks like data, not a header; the columns are named column_1 … column_${rec.length}.`, line: 1 });
-    dataStart = start;
-    headerLines = 0;
-  }
-  if (sn.encoding === 'windows-1252') {
-    warnings.push({ code: 'ENCODING', message: `${path} is not valid UTF-8; it was read as Windows-1252 (Latin-1). If letters look wrong, save the file as UTF-8.` });
-  }
-  return { len, eof, dataStart, headerLines, prepared: { dialect: sn, names, warnings }, buf };
-}
-
-async function csvPass(ps: PassState, prelude: { len: number; eof: boolean; dataStart: number; headerLines: number; buf: Buffer }, src: ByteSource, chunkRows: number): Promise<{ rows: number; skipped: number; skippedLines: number[] }> {
-  const { dialect, names, states, accs, sink, hooks, reporter, path } = ps;
-  const ncols = names.length;
-  const rowsCap = Math.max(16, Math.min(chunkRows, Math.floor(FIELDS_PER_CHUNK / ncols)));
-  const tok = new Tokenizer(
-    { delimiter: dialect.delimiter.charCodeAt(0), quote: dialect.quote.charCodeAt(0), ncols, skipBadRows: ps.skipBadRows, file: path },
-    rowsCap,
-  );
-  tok.line = 1 + prelude.headerLines;
-  let buf = prelude.buf;
-  let len = prelude.len;
-  let eof = prelude.eof;
-  let pos = prelude.dataStart;
-  let rows = 0;
-  const dec = dialect.decimal === ',' ? 44 : 46;
-  const str = stringDecoder(dialect.encoding);
-  const phase = ps.pass === 1 ? 'parse' : 'write';
-  const message = ps.pass === 2 ? 'second pass: rewriting chunks with the widened kinds' : undefined;
-  const signal = hooks?.signal;
-
-  const pool: ArrayPool[] = names.map(() => ({}));
-  const emit = (): void => {
-    const n = tok.nrec;
-    const ctx: ChunkContext = { buf, tok, n, dec, str, pool };
-    const columns: ColumnData[] = new Array(ncols);
-    for (let j = 0; j < ncols; j++) {
-      const st = states[j]!;
-      const data = buildColumn(ctx, j, st);
-      columns[j] = data;
-      if (ps.pass === 1) {
-        st.sigs.add(st.sig());
-        trackConflict(ctx, j, st, true);
-      }
-    }
-    const batch: Batch = { names, columns, rows: n };
-    sink.write(n, encodeBatch(batch));
-    // after a storage change in pass 1 the statistics come from pass 2
-    for (let j = 0; j < ncols; j++) if (ps.pass === 2 || states[j]!.sigs.size === 1) accs[j]!.add(columns[j]!);
-    rows += n;
-    tok.clear();
-  };
-
-  for (;;) {
-    pos = tok.scan(buf, pos, len, eof, rowsCap);
-    const full = tok.nrec >= rowsCap || (tok.nrec > 0 && pos >= MAX_CHUNK_BYTES);
-    if (full || (eof && pos >= len)) {
-      if (tok.nrec > 0) {
-        if (signal?.aborted) throw cancelledError(path);
-        emit();
-        reporter.tick(phase, src.rawBytes, rows, reporter.fraction(src.rawBytes), false, message);
-      }
-      if (eof && pos >= len) break;
-      continue;
-    }
-    if (eof) break; // unreachable: at eof scan takes every record or throws
-    // need more bytes: make room
-    if (len === buf.length) {
-      if (tok.nrec === 0 && pos > 0) {
-        buf.copyWithin(0, pos, len);
-        len -= pos;
-        pos = 0;
-      } else if (tok.nrec > 0 && pos > 0 && tok.starts[0]! > 0) {
-        // keep the held records' bytes, drop what precedes them
-        const from = Math.min(tok.starts[0]!, pos) - 1;
-        if (from > 0) {
-          buf.copyWithin(0, from, len);
-          tok.shift(from);
-          len -= from;
-          pos -= from;
-        }
-        if (len === buf.length) buf = grow(buf, len);
-      } else buf = grow(buf, len);
-    }
-    const n = await src.read(buf, len, buf.length - len);
-    if (n === 0) eof = true;
-    len += n;
-    if (signal?.aborted) throw cancelledError(path);
-    reporter.tick(phase, src.rawBytes, rows, reporter.fraction(src.rawBytes), false, message);
-  }
-  return { rows, skipped: tok.skipped, skippedLines: tok.skippedLines };
-}
-
-function grow(buf: Buffer, len: number): Buffer {
-  const nb = Buffer.allocUnsafe(buf.length * 2);
-  buf.copy(nb, 0, 0, len);
-  return nb;
-}
-
-const INITIAL_BUFFER = 8 << 20;
 
 /** Imports one file into the sink. See the module comment. */
 export async function importFile(path: string, opts: ImportOptions, sink: ChunkSink, hooks?: ImportHooks): Promise<ImportOutcome> {
@@ -436,6 +189,7 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
   const hash: HashJob = hashFile(path);
   let spillDir: string | undefined;
   let accs: StatsAccumulator[] = [];
+  let link: PipeLink | null = null;
   try {
     if (startsWith(head, ARROW_MAGIC) || startsWith(head, ARROW_STREAM)) {
       const r = await importArrowFile(path, sink, hooks, reporter.tick.bind(reporter));
@@ -444,20 +198,65 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
     const gzip = startsWith(head, GZIP_MAGIC);
     const skipBadRows = opts.skipBadRows ?? false;
     const chunkRows = Math.max(1, Math.floor(hooks?.chunkRows ?? 65536));
+    // the pipeline's worker loads while this thread sniffs the file
+    const wantPipeline = !hooks?.parallel && (hooks?.pipeline ?? (PIPELINE_BY_DEFAULT && size >= PIPELINE_MIN_BYTES && availableParallelism() >= 2));
+    if (wantPipeline) link = PipeLink.start();
 
     // pass 1
     spillDir = await mkdtemp(join(tmpdir(), 'lathe-import-'));
     let src = await openSource(path, gzip);
     let prepared: Prepared;
-    let result;
+    let result: PassResult;
     let states: ColumnState[];
+    const pass = (ps: Pick<PassState, 'states' | 'pass'>): PassState => {
+      const phase = ps.pass === 1 ? 'parse' : 'write';
+      const message = ps.pass === 2 ? SECOND_PASS : undefined;
+      return {
+        ...ps,
+        path,
+        dialect: prepared.dialect,
+        names: prepared.names,
+        skipBadRows,
+        signal,
+        onChunk: (n, columns, addStats) => {
+          sink.write(n, encodeBatch({ names: prepared.names, columns, rows: n }));
+          for (let j = 0; j < columns.length; j++) if (addStats[j]) accs[j]!.add(columns[j]!);
+        },
+        onProgress: (bytes, rows) => reporter.tick(phase, bytes, rows, reporter.fraction(bytes), false, message),
+      };
+    };
     try {
-      const pre = await readPrelude(path, src, Buffer.allocUnsafe(INITIAL_BUFFER), gzip, null);
+      // the pipeline's worker reads the file itself: this thread needs only the first block
+      const pre = await readPrelude(path, src, Buffer.allocUnsafe(link ? SNIFF_BYTES : INITIAL_BUFFER), gzip, null);
       prepared = pre.prepared;
       const ncols = prepared.names.length;
       const rowsCap = Math.max(16, Math.min(chunkRows, Math.floor(FIELDS_PER_CHUNK / ncols)));
       const want = hooks?.parallel ?? (PARALLEL_BY_DEFAULT && size >= PARALLEL_MIN_BYTES && availableParallelism() >= 2);
-      if (want && !gzip && prepared.dialect.lineEnding !== 'CR') {
+      if (link) {
+        await src.close();
+        try {
+          const out = await pipelineImport({
+            link,
+            run: { path, gzip, prepared, skipBadRows, chunkRows },
+            spillDir,
+            sink,
+            signal,
+            tick: (phase, bytes, rows, force, message) => reporter.tick(phase, bytes, rows, reporter.fraction(bytes), force, message),
+          });
+          lastImport.path = 'pipeline';
+          return await finish(path, size, prepared, out.states, out.result, (j) => out.stats[j]!, hash, reporter);
+        } catch (e) {
+          if (!(e instanceof Fallback)) throw e;
+          // the worker died: the sequential path does it all again
+          sink.reset();
+          releaseStatsScratch();
+        }
+        src = await openSource(path, gzip);
+        const again = await readPrelude(path, src, Buffer.allocUnsafe(INITIAL_BUFFER), gzip, prepared);
+        states = prepared.names.map((n) => new ColumnState(n));
+        accs = prepared.names.map(() => new StatsAccumulator(spillDir));
+        result = await csvPass(pass({ states, pass: 1 }), again, src, chunkRows);
+      } else if (want && !gzip && prepared.dialect.lineEnding !== 'CR') {
         await src.close();
         const dialect = prepared.dialect;
         // shorter chunks than the sequential path's: two parsers and the chunks
@@ -470,6 +269,7 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
             waitForWorker: hooks?.waitForWorker ?? false,
             tick: (phase, bytes, rows, message) => reporter.tick(phase, bytes, rows, reporter.fraction(bytes), false, message),
           });
+          lastImport.path = 'parallel';
           return await finish(path, size, prepared, par.states, par, (j) => par.stats[j]!, hash, reporter);
         } catch (e) {
           if (!(e instanceof Fallback)) throw e;
@@ -481,13 +281,11 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
         const again = await readPrelude(path, src, Buffer.allocUnsafe(INITIAL_BUFFER), gzip, prepared);
         states = prepared.names.map((n) => new ColumnState(n));
         accs = prepared.names.map(() => new StatsAccumulator(spillDir));
-        const ps: PassState = { path, dialect, names: prepared.names, states, accs, sink, hooks, reporter, skipBadRows, pass: 1 };
-        result = await csvPass(ps, again, src, chunkRows);
+        result = await csvPass(pass({ states, pass: 1 }), again, src, chunkRows);
       } else {
         states = prepared.names.map((n) => new ColumnState(n));
         accs = prepared.names.map(() => new StatsAccumulator(spillDir));
-        const ps: PassState = { path, dialect: prepared.dialect, names: prepared.names, states, accs, sink, hooks, reporter, skipBadRows, pass: 1 };
-        result = await csvPass(ps, pre, src, chunkRows);
+        result = await csvPass(pass({ states, pass: 1 }), pre, src, chunkRows);
       }
     } finally {
       await src.close();
@@ -497,24 +295,26 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
     if (states.some((s) => s.sigs.size > 1)) {
       if (signal?.aborted) throw cancelledError(path);
       sink.reset();
-      reporter.tick('write', 0, 0, 0, true, 'second pass: rewriting chunks with the widened kinds');
+      reporter.tick('write', 0, 0, 0, true, SECOND_PASS);
+      for (const a of accs) a.dispose();
       accs = prepared.names.map(() => new StatsAccumulator(spillDir));
       src = await openSource(path, gzip);
       try {
         const pre = await readPrelude(path, src, Buffer.allocUnsafe(INITIAL_BUFFER), gzip, prepared);
-        const ps: PassState = { path, dialect: prepared.dialect, names: prepared.names, states, accs, sink, hooks, reporter, skipBadRows, pass: 2 };
-        result = await csvPass(ps, pre, src, chunkRows);
+        result = await csvPass(pass({ states, pass: 2 }), pre, src, chunkRows);
       } finally {
         await src.close();
       }
     }
 
+    lastImport.path = 'sequential';
     const final = accs;
-    return await finish(path, size, prepared, states, result, (j, st) => final[j]!.result(st.k === K_STRING ? 'text' : st.k === K_EMPTY ? 'float' : st.kind()), hash, reporter);
+    return await finish(path, size, prepared, states, result, (j, st) => final[j]!.result(statsKind(st)), hash, reporter);
   } catch (e) {
     hash.cancel();
     throw e;
   } finally {
+    link?.close();
     for (const a of accs) a.dispose();
     releaseStatsScratch();
     if (spillDir) await rm(spillDir, { recursive: true, force: true });

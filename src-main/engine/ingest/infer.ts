@@ -100,6 +100,35 @@ export class ColumnState {
   }
 }
 
+/** A column state as it crosses threads. */
+export interface StateSeed {
+  k: number;
+  dmask: number;
+  hasTime: boolean;
+  wide: boolean;
+  earlyK: number;
+  earlyMask: number;
+  earlyTime: boolean;
+  sigs: string[];
+}
+
+export function seedOf(st: ColumnState): StateSeed {
+  return { k: st.k, dmask: st.dmask, hasTime: st.hasTime, wide: st.wide, earlyK: st.earlyK, earlyMask: st.earlyMask, earlyTime: st.earlyTime, sigs: [...st.sigs] };
+}
+
+export function stateFrom(name: string, s: StateSeed, keepSigs: boolean): ColumnState {
+  const st = new ColumnState(name);
+  st.k = s.k;
+  st.dmask = s.dmask;
+  st.hasTime = s.hasTime;
+  st.wide = s.wide;
+  st.earlyK = s.earlyK;
+  st.earlyMask = s.earlyMask;
+  st.earlyTime = s.earlyTime;
+  if (keepSigs) for (const g of s.sigs) st.sigs.add(g);
+  return st;
+}
+
 /** What a chunk's column builder needs besides the state. */
 export interface ChunkContext {
   buf: Uint8Array;

@@ -20,8 +20,11 @@ import type { Dialect, KindConflict } from '../../../src-shared/dataset.ts';
 import { encodeBatch } from '../arrow/ipc.ts';
 import type { Batch, ColumnData } from '../arrow/types.ts';
 import { decodeCp1252 } from './sniff.ts';
-import { ColumnState, buildColumn, trackConflict } from './infer.ts';
-import type { ArrayPool, ChunkContext } from './infer.ts';
+import { ColumnState, buildColumn, stateFrom, trackConflict } from './infer.ts';
+import type { ArrayPool, ChunkContext, StateSeed } from './infer.ts';
+
+export { seedOf, stateFrom } from './infer.ts';
+export type { StateSeed } from './infer.ts';
 import { StatsAccumulator } from './stats.ts';
 import type { AccState } from './stats.ts';
 import { Tokenizer } from './tokenizer.ts';
@@ -38,17 +41,6 @@ export interface SegmentSetup {
 }
 
 /** A column's inference state, as it crosses threads. */
-export interface StateSeed {
-  k: number;
-  dmask: number;
-  hasTime: boolean;
-  wide: boolean;
-  earlyK: number;
-  earlyMask: number;
-  earlyTime: boolean;
-  sigs: string[];
-}
-
 export interface SegmentTask {
   k: number;
   o0: number;
@@ -70,23 +62,6 @@ export interface SegmentReport {
   skippedLines: number[];
   /** per column: values of this segment that contradict the early kind (relative lines), or null */
   conflicts: (KindConflict | null)[];
-}
-
-export function seedOf(st: ColumnState): StateSeed {
-  return { k: st.k, dmask: st.dmask, hasTime: st.hasTime, wide: st.wide, earlyK: st.earlyK, earlyMask: st.earlyMask, earlyTime: st.earlyTime, sigs: [...st.sigs] };
-}
-
-export function stateFrom(name: string, s: StateSeed, keepSigs: boolean): ColumnState {
-  const st = new ColumnState(name);
-  st.k = s.k;
-  st.dmask = s.dmask;
-  st.hasTime = s.hasTime;
-  st.wide = s.wide;
-  st.earlyK = s.earlyK;
-  st.earlyMask = s.earlyMask;
-  st.earlyTime = s.earlyTime;
-  if (keepSigs) for (const g of s.sigs) st.sigs.add(g);
-  return st;
 }
 
 function stringDecoder(encoding: Dialect['encoding']): (b: Uint8Array, s: number, e: number) => string {

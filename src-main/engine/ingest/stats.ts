@@ -30,10 +30,12 @@ export const HISTOGRAM_BINS = 30;
 export const SPILL_AT = 65536;
 let spillSeq = 0;
 let scratch: Float64Array | null = null;
+let spillConv: Float64Array | null = null;
 
 /** Drops the scratch array spilled columns are read back into (the importer calls it when done). */
 export function releaseStatsScratch(): void {
   scratch = null;
+  spillConv = null;
 }
 
 /** An accumulator's contents as they cross threads: numbers live in spill files. */
@@ -90,7 +92,13 @@ export class StatsAccumulator {
       this.spillPath = join(this.spillDir!, `col-${process.pid}-${threadId}-${spillSeq++}.f64`);
       this.spillFd = openSync(this.spillPath, 'w+');
     }
-    const vals = this.storage === 'int32' ? Float64Array.from(this.i32.subarray(0, this.n)) : this.f64.subarray(0, this.n);
+    // int32 values go out as float64 through one shared array (no garbage per chunk)
+    let vals: Float64Array = this.f64.subarray(0, this.n);
+    if (this.storage === 'int32') {
+      if (!spillConv || spillConv.length < this.n) spillConv = new Float64Array(Math.max(this.n, SPILL_AT));
+      vals = spillConv.subarray(0, this.n);
+      for (let i = 0; i < this.n; i++) vals[i] = this.i32[i]!;
+    }
     writeSync(this.spillFd, new Uint8Array(vals.buffer, vals.byteOffset, this.n * 8));
     this.spilled += this.n;
     this.n = 0;

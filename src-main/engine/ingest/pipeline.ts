@@ -1,0 +1,233 @@
+/**
+ * The pipelined CSV path: two threads, each doing a different half of the
+ * work on every chunk. The parse worker (pipe-worker.ts) reads, tokenizes,
+ * parses and encodes; the import thread, which owns the sink (the SQLite
+ * connection and its transaction), writes each chunk and adds its decoded
+ * columns (views into the IPC bytes) to the statistics, then gives the
+ * buffer back. Wall time is about the slower half instead of the sum.
+ *
+ * Everything the sequential path decides (kinds, the second pass, conflicts,
+ * skipped rows, errors with their lines) is decided by the same code in the
+ * worker; the statistics see the same values in the same order, so the
+ * outcome is the same. The worker ends once it has sent its last chunk, so
+ * its buffers are freed before the final statistics (quartiles, distinct
+ * counts, histograms) take their memory here.
+ *
+ * A worker that cannot start or dies throws Fallback: the importer resets
+ * the sink and imports sequentially.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ColumnKind } from '../../../src-shared/dataset.ts';
+import { LatheError } from '../../../src-shared/errors.ts';
+import type { ColumnData } from '../arrow/types.ts';
+import { spawnWorker } from '../jobs/spawn.ts';
+import { cancelledError } from './csv-pass.ts';
+import type { PassResult } from './csv-pass.ts';
+import type { ChunkSink } from './import.ts';
+import { stateFrom } from './infer.ts';
+import type { ColumnState } from './infer.ts';
+import { Fallback } from './parallel.ts';
+import type { ChunkColumn, FromPipe, PipeRun, ToPipe } from './pipeline-protocol.ts';
+import { StatsAccumulator } from './stats.ts';
+import type { ColumnStats } from './stats.ts';
+import { K_EMPTY, K_STRING } from './values.ts';
+
+/** A small young generation: the worker's garbage is short-lived, and memory is bounded by budget. */
+const LIMITS = { maxYoungGenerationSizeMb: 4 };
+
+/** Starts the parse worker, or null when this build has none. */
+function startWorker(): Worker | null {
+  const here = import.meta.url;
+  if (/\.(c|m)?ts$/.test(here)) return spawnWorker(new URL('./pipe-worker.ts', here), { name: 'lathe-pipe', resourceLimits: LIMITS });
+  const ext = here.slice(here.lastIndexOf('.'));
+  const url = new URL(`./pipe-worker${ext}`, here);
+  if (!existsSync(fileURLToPath(url))) return null;
+  return new Worker(url, { name: 'lathe-pipe', resourceLimits: LIMITS });
+}
+
+/** The parse worker as a queue of messages. */
+export class PipeLink {
+  private readonly queue: FromPipe[] = [];
+  private dead = false;
+  private wake: (() => void) | null = null;
+
+  private watched: AbortSignal | null = null;
+
+  private constructor(private readonly w: Worker) {
+    w.on('message', (m: FromPipe) => {
+      if (m.t !== 'hello') this.queue.push(m);
+      this.poke();
+    });
+    w.on('error', () => this.die());
+    w.on('exit', () => this.die());
+  }
+
+  /** Starts the worker (it loads while the import thread sniffs the file); null when there is none. */
+  static start(): PipeLink | null {
+    try {
+      const w = startWorker();
+      return w ? new PipeLink(w) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private die(): void {
+    this.dead = true;
+    this.poke();
+  }
+
+  private poke(): void {
+    const f = this.wake;
+    this.wake = null;
+    f?.();
+  }
+
+  send(m: ToPipe, transfer: ArrayBuffer[] = []): void {
+    this.w.postMessage(m, transfer);
+  }
+
+  /** The next message; throws CANCELLED on abort and Fallback when the worker is gone. */
+  async take(signal: AbortSignal | undefined, path: string): Promise<FromPipe> {
+    if (signal && this.watched !== signal) {
+      this.watched = signal;
+      signal.addEventListener('abort', () => this.poke(), { once: true });
+    }
+    for (;;) {
+      if (signal?.aborted) throw cancelledError(path);
+      const m = this.queue.shift();
+      if (m) return m;
+      if (this.dead) throw new Fallback('the parse worker stopped');
+      await new Promise<void>((r) => (this.wake = r));
+    }
+  }
+
+  close(): void {
+    void this.w.terminate();
+  }
+}
+
+export interface PipelineInput {
+  link: PipeLink;
+  run: PipeRun;
+  spillDir: string;
+  sink: ChunkSink;
+  signal: AbortSignal | undefined;
+  tick: (phase: string, bytes: number, rows: number, force: boolean, message?: string) => void;
+}
+
+export interface PipelineOutcome {
+  states: ColumnState[];
+  result: PassResult;
+  /** per column, computed under statsKind(states[j]) */
+  stats: ColumnStats[];
+}
+
+const SECOND_PASS = 'second pass: rewriting chunks with the widened kinds';
+
+/** The kind a column's statistics are computed under ('text' for any string column). */
+export function statsKind(st: ColumnState): ColumnKind {
+  if (st.k === K_STRING) return 'text';
+  if (st.k === K_EMPTY) return 'float';
+  return st.kind();
+}
+
+/** Imports the CSV over two threads. See the module comment. */
+export async function pipelineImport(inp: PipelineInput): Promise<PipelineOutcome> {
+  const { link, run, sink, signal, tick } = inp;
+  const path = run.path;
+  const names = run.prepared.names;
+  let accs = names.map(() => new StatsAccumulator(inp.spillDir));
+  const scratch: Scratch[] = names.map(() => ({}));
+  try {
+    link.send({ t: 'run', run });
+    let rows = 0;
+    for (;;) {
+      const m = await link.take(signal, path);
+      switch (m.t) {
+        case 'chunk': {
+          sink.write(m.rows, m.ipc);
+          rows += m.rows;
+          for (let j = 0; j < names.length; j++) if (m.addStats[j]) accs[j]!.add(viewColumn(m.ipc, m.rows, m.cols[j]!, scratch[j]!));
+          // the accumulators copied what they keep: the buffer goes back
+          const buf = m.ipc.buffer as ArrayBuffer;
+          link.send({ t: 'recycle', buf }, [buf]);
+          tick(m.pass === 1 ? 'parse' : 'write', m.bytes, rows, false, m.pass === 2 ? SECOND_PASS : undefined);
+          break;
+        }
+        case 'reset':
+          sink.reset();
+          for (const a of accs) a.dispose();
+          accs = names.map(() => new StatsAccumulator(inp.spillDir));
+          rows = 0;
+          tick('write', 0, 0, true, SECOND_PASS);
+          break;
+        case 'end': {
+          const states = m.states.map((s, j) => {
+            const st = stateFrom(names[j]!, s, true);
+            st.conflict = s.conflict;
+            return st;
+          });
+          // the worker's memory goes back before the statistics take theirs
+          link.close();
+          const stats = states.map((st, j) => accs[j]!.result(statsKind(st)));
+          return { states, result: m.result, stats };
+        }
+        case 'error':
+          throw LatheError.fromWire(m.error);
+        default:
+          throw new LatheError('INTERNAL', `The parse worker sent '${m.t}' in the middle of an import of ${path}.`, { file: path });
+      }
+    }
+  } finally {
+    for (const a of accs) a.dispose();
+  }
+}
+
+/** Arrays a column's views reuse from chunk to chunk (the accumulators copy what they keep). */
+interface Scratch {
+  nulls?: Uint8Array;
+  f64?: Float64Array;
+  u8?: Uint8Array;
+}
+
+/** Bit i of ipc[at...] set → 0 in out[i], else 1 (a validity bitmap → null flags), or the bits as 0/1 when `ones`. */
+function expandBits(ipc: Uint8Array, at: number, rows: number, out: Uint8Array, ones: boolean): Uint8Array {
+  const v = ones ? 1 : 0;
+  for (let i = 0; i < rows; i++) out[i] = (ipc[at + (i >> 3)]! >> (i & 7)) & 1 ? v : 1 - v;
+  return out;
+}
+
+/** Column j of an encoded chunk as the statistics read it: views into the bytes where the layout allows. */
+function viewColumn(ipc: Uint8Array, rows: number, c: ChunkColumn, s: Scratch): ColumnData {
+  const buf = ipc.buffer;
+  const at = ipc.byteOffset + c.data;
+  let nulls: Uint8Array | undefined;
+  if (c.validity >= 0) {
+    if (!s.nulls || s.nulls.length < rows) s.nulls = new Uint8Array(rows);
+    nulls = expandBits(ipc, c.validity, rows, s.nulls.subarray(0, rows), false);
+  }
+  const withNulls = nulls ? { nulls } : {};
+  switch (c.storage) {
+    case 'float64':
+      return { storage: 'float64', values: new Float64Array(buf, at, rows), ...withNulls };
+    case 'int32':
+      return { storage: 'int32', values: new Int32Array(buf, at, rows), ...withNulls };
+    case 'string':
+      return { storage: 'string', codes: new Int32Array(buf, at, rows), dictionary: c.dictionary ?? [], ...withNulls };
+    case 'bool': {
+      if (!s.u8 || s.u8.length < rows) s.u8 = new Uint8Array(rows);
+      return { storage: 'bool', values: expandBits(ipc, c.data, rows, s.u8.subarray(0, rows), true), ...withNulls };
+    }
+    case 'timestamp': {
+      // int64 milliseconds → float64 (exact below 2^53)
+      if (!s.f64 || s.f64.length < rows) s.f64 = new Float64Array(rows);
+      const out = s.f64.subarray(0, rows);
+      const w = new Int32Array(buf, at, 2 * rows);
+      for (let i = 0; i < rows; i++) out[i] = w[2 * i + 1]! * 4294967296 + (w[2 * i]! >>> 0);
+      return { storage: 'timestamp', values: out, ...withNulls };
+    }
+  }
+}
