@@ -91,3 +91,35 @@ test('quickselect quartiles, distinct and histogram agree with a full sort on ra
     assert.equal(s.histogram!.counts.reduce((a, b) => a + b, 0), n);
   }
 });
+
+test('distinct counts: whole days (dates), whole numbers, mixed times and floats agree with a Set', () => {
+  const day = 86400000;
+  let seed = 3;
+  const r = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const days = Float64Array.from({ length: 20000 }, () => (Math.floor(r() * 40000) - 20000) * day); // 1915..2024, negatives too
+  const withTime = Float64Array.from(days, (x, i) => (i === 777 ? x + 1000 : x)); // one value off the day grid
+  const ints = Float64Array.from({ length: 20000 }, () => Math.floor(r() * 3e9) - 1.5e9);
+  const floats = Float64Array.from({ length: 20000 }, () => Math.round(r() * 5000) / 8);
+  for (const [kind, a] of [['date', days], ['datetime', withTime], ['integer', ints], ['float', floats]] as const) {
+    const s = computeColumnStats(kind, [{ storage: kind === 'integer' || kind === 'float' ? 'float64' : 'timestamp', values: a }]);
+    assert.equal(s.distinct, new Set(a).size, kind);
+  }
+});
+
+test('distinct counts of decimal columns (bitmap over scaled values) agree with a Set, -0 and 0 as one', () => {
+  let seed = 5;
+  const r = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const cols: Float64Array[] = [
+    Float64Array.from({ length: 30000 }, () => Number((r() * 1000).toFixed(2))),
+    Float64Array.from({ length: 30000 }, () => Number((r() - 0.5).toFixed(5))),
+    Float64Array.from({ length: 30000 }, () => Number((r() * 600 - 300).toFixed(3))),
+    Float64Array.from({ length: 30000 }, (_, i) => (i < 300 ? Number(r().toFixed(1)) : Number(r().toFixed(6)))), // scale grows after the probe
+    Float64Array.from({ length: 30000 }, () => r() * 7), // full-precision doubles: the hash set
+    Float64Array.from([0, -0, 0.1, 0.2, 0.30000000000000004, 0.3, 1e-7, 5]),
+  ];
+  for (const [i, a] of cols.entries()) {
+    const s = computeColumnStats('float', [{ storage: 'float64', values: a }]);
+    const want = new Set(Array.from(a, (x) => (x === 0 ? 0 : x))).size;
+    assert.equal(s.distinct, Math.min(want, 100_000), `column ${i}`);
+  }
+});

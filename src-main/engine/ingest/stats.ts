@@ -381,33 +381,38 @@ function mix(lo: number, hi: number): number {
   return h ^ (h >>> 16);
 }
 
+const DAY_MS = 86400000;
+
 /**
  * Exact number of distinct values up to DISTINCT_CAP (then DISTINCT_CAP: a
- * lower bound). Whole numbers in a modest range use a bitmap, others a hash
- * set of the values.
+ * lower bound). Whole numbers or whole days (dates) in a modest range use a
+ * bitmap, others a hash set of the values.
  */
 function countDistinct(a: Float64Array | Int32Array, min: number, max: number): number {
-  if (Number.isInteger(min) && Number.isInteger(max) && max - min < 1 << 24) {
+  // whole numbers in a modest range, or whole days (dates as epoch ms): a bitmap
+  for (const step of [1, DAY_MS]) {
+    if (!Number.isInteger(min / step) || !Number.isInteger(max / step) || (max - min) / step >= 1 << 24) continue;
     let whole = true;
     for (let i = 0; i < a.length; i++) {
-      if (!Number.isInteger(a[i]!)) {
+      if (!Number.isInteger(a[i]! / step)) {
         whole = false;
         break;
       }
     }
-    if (whole) {
-      const seen = new Uint8Array(max - min + 1);
-      let count = 0;
-      for (let i = 0; i < a.length; i++) {
-        const k = a[i]! - min;
-        if (seen[k] === 0) {
-          seen[k] = 1;
-          count++;
-        }
+    if (!whole) continue;
+    const seen = new Uint8Array((max - min) / step + 1);
+    let count = 0;
+    for (let i = 0; i < a.length; i++) {
+      const k = (a[i]! - min) / step;
+      if (seen[k] === 0) {
+        seen[k] = 1;
+        count++;
       }
-      return Math.min(count, DISTINCT_CAP);
     }
+    return Math.min(count, DISTINCT_CAP);
   }
+  const dec = decimalDistinct(a, min, max);
+  if (dec >= 0) return dec;
   const f = new Float64Array(1);
   const w = new Int32Array(f.buffer);
   let size = 1024;
@@ -442,6 +447,44 @@ function countDistinct(a: Float64Array | Int32Array, min: number, max: number): 
   }
   return count;
 }
+
+/**
+ * Distinct count of a column whose values all have at most d decimals (the
+ * usual CSV column: prices, measurements): x ↦ k = round(x·10^d) is one to
+ * one on values with k / 10^d === x (that division is correctly rounded, so
+ * it gives back exactly the double nearest k / 10^d), and the k of a modest
+ * range count in a bitmap. -1 when no scale up to 10^6 fits every value.
+ */
+function decimalDistinct(a: Float64Array | Int32Array, min: number, max: number): number {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return -1;
+  // the scale the first values need
+  let d = 0;
+  const probe = Math.min(a.length, 256);
+  for (let i = 0; i < probe && d <= 6; i++) {
+    const x = a[i]!;
+    while (d <= 6 && Math.round(x * POW10[d]!) / POW10[d]! !== x) d++;
+  }
+  if (d > 6) return -1;
+  const s = POW10[d]!;
+  const kmin = Math.round(min * s);
+  const span = Math.round(max * s) - kmin;
+  if (!(span < 1 << 24)) return -1;
+  const seen = new Uint8Array(span + 1);
+  let count = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const k = Math.round(x * s);
+    if (k / s !== x) return -1;
+    const j = k - kmin;
+    if (seen[j] === 0) {
+      seen[j] = 1;
+      count++;
+    }
+  }
+  return Math.min(count, DISTINCT_CAP);
+}
+
+const POW10 = [1, 10, 100, 1000, 1e4, 1e5, 1e6];
 
 /** Puts the k-th smallest of a[lo..hi] at a[k] (and smaller ones before it). */
 function select(a: Float64Array | Int32Array, k: number, lo: number, hi: number): void {
