@@ -21,6 +21,7 @@
  */
 import { LatheError } from '../../../../src-shared/errors.ts';
 import type { Random } from '../random.ts';
+import { RandR } from '../sk-random.ts';
 import { EDGE_STRIDE, binColumns } from './binning.ts';
 
 export type Criterion = 'gini' | 'entropy' | 'mse';
@@ -49,6 +50,15 @@ export interface GrowConfig {
   minImpurityDecrease: number;
   /** features examined per split (1..d). */
   maxFeatures: number;
+  /**
+   * scikit-learn's splitter seed (sk-random.ts: sklearnSplitterSeed of the
+   * random_state). When set, exact search draws the features of each node
+   * the way scikit-learn's BestSplitter does (Fisher–Yates from the end with
+   * its bookkeeping of constant features, our_rand_r stream) and compares
+   * splits with scikit-learn's proxy formula, so ties between equally good
+   * splits break the same way and the tree is scikit-learn's.
+   */
+  sklearnSeed?: number;
 }
 
 /** A fitted tree in flat arrays. Leaves have feature −1. */
@@ -74,6 +84,25 @@ const LOG2 = Math.LN2;
 
 function xlogx(x: number): number {
   return x > 0 ? x * Math.log(x) : 0;
+}
+
+/** scikit-learn's entropy proxy, −wr·H_r − wl·H_l with H in bits, computed its way. */
+function skEntropyProxy(L: Float64Array, R: Float64Array, K: number, wl: number, wr: number): number {
+  let hl = 0;
+  let hr = 0;
+  for (let k = 0; k < K; k++) {
+    let c = L[k]!;
+    if (c > 0) {
+      c /= wl;
+      hl -= c * (Math.log(c) / LOG2);
+    }
+    c = R[k]!;
+    if (c > 0) {
+      c /= wr;
+      hr -= c * (Math.log(c) / LOG2);
+    }
+  }
+  return -wr * hr - wl * hl;
 }
 
 /** Grow-able node storage. */
@@ -225,6 +254,11 @@ class Grower {
   readonly tmpVals: Float64Array;
   readonly smallRows: number;
   readonly features: Int32Array;
+  /** scikit-learn mode: its random stream, its constant-feature list and proxy formula. */
+  readonly sk: RandR | null;
+  readonly constFeatures: Int32Array;
+  /** constants known after the last findSplitSk (passed to both children). */
+  nConstAfter = 0;
   readonly nodes: Nodes;
   // scratch
   readonly nodeCounts: Float64Array;
@@ -293,6 +327,8 @@ class Grower {
     this.smallRows = mode === 'hist' ? HIST_MIN_ROWS : Math.min(HIST_MIN_ROWS, Math.floor(16 * 2 ** (d / cfg.maxFeatures)));
     this.tmpVals = new Float64Array(Math.min(m, this.smallRows));
     this.features = Int32Array.from({ length: d }, (_, i) => i);
+    this.sk = mode === 'exact' && cfg.sklearnSeed !== undefined ? new RandR(cfg.sklearnSeed) : null;
+    this.constFeatures = new Int32Array(this.sk ? d : 0);
     this.nodes = new Nodes(this.K, 64);
     this.nodeCounts = new Float64Array(this.K);
     this.leftCounts = new Float64Array(this.K);
@@ -366,10 +402,11 @@ class Grower {
     const { cfg, nodes } = this;
     const m = this.m;
     if (m === 0) throw new LatheError('BAD_DATA', 'A tree cannot be grown on zero rows.');
-    // stack of (start, end, depth, parent, isLeft)
-    const stack: number[] = [0, m, 0, -1, 0];
+    // stack of (start, end, depth, parent, isLeft, constant features known)
+    const stack: number[] = [0, m, 0, -1, 0, 0];
     let rootW = 0;
     while (stack.length) {
+      const nConst = stack.pop()!;
       const isLeft = stack.pop()!;
       const parent = stack.pop()!;
       const depth = stack.pop()!;
@@ -392,8 +429,12 @@ class Grower {
       const count = e - s;
       let leaf =
         depth >= cfg.maxDepth || count < cfg.minSamplesSplit || count < 2 * cfg.minSamplesLeaf || imp <= EPSILON;
+      let childConst = 0;
       if (!leaf) {
-        this.findSplit(s, e, W);
+        if (this.sk) {
+          this.findSplitSk(s, e, W, nConst);
+          childConst = this.nConstAfter;
+        } else this.findSplit(s, e, W);
         if (this.bestFeature < 0) leaf = true;
         else {
           const nl = this.applySplit(s, e, count < this.smallRows);
@@ -409,8 +450,8 @@ class Grower {
             nodes.feature[node] = this.bestFeature;
             nodes.threshold[node] = this.bestThreshold;
             // push right first so the left child is grown (and numbered) first
-            stack.push(s + nl, e, depth + 1, node, 0);
-            stack.push(s, s + nl, depth + 1, node, 1);
+            stack.push(s + nl, e, depth + 1, node, 0, childConst);
+            stack.push(s, s + nl, depth + 1, node, 1, childConst);
           }
         }
       }
@@ -478,6 +519,59 @@ class Grower {
     }
   }
 
+  /**
+   * scikit-learn's BestSplitter.node_split feature loop (sklearn/tree/_splitter.pyx):
+   * features[0, nKnown) hold the constants known from the ancestors; draws
+   * come from [nDrawn, fi − nFound); a drawn known constant is skipped (and
+   * counts as visited), a newly found one moves next to the known ones, a
+   * scanned feature moves behind fi. At the end the known constants are put
+   * back in their original order and the new ones appended to the list the
+   * children inherit.
+   */
+  private findSplitSk(s: number, e: number, W: number, nKnown: number): void {
+    this.bestProxy = -Infinity;
+    this.bestFeature = -1;
+    const features = this.features;
+    const cf = this.constFeatures;
+    const rnd = this.sk!;
+    const maxF = this.cfg.maxFeatures;
+    const small = e - s < this.smallRows;
+    const cancelled = small ? undefined : this.cancelled;
+    let fi = this.d;
+    let visited = 0;
+    let found = 0;
+    let drawn = 0;
+    let total = nKnown;
+    while (fi > total && (visited < maxF || visited <= found + drawn)) {
+      if (cancelled && cancelled()) throw new LatheError('CANCELLED', 'Tree growing was cancelled.');
+      visited++;
+      let fj = rnd.int(drawn, fi - found);
+      if (fj < nKnown) {
+        const t = features[drawn]!;
+        features[drawn] = features[fj]!;
+        features[fj] = t;
+        drawn++;
+        continue;
+      }
+      fj += found;
+      const f = features[fj]!;
+      const ok = small ? this.scanSmall(f, s, e, W) : this.scanExact(f, f * this.m, s, e, W);
+      if (!ok) {
+        features[fj] = features[total]!;
+        features[total] = f;
+        found++;
+        total++;
+        continue;
+      }
+      fi--;
+      features[fj] = features[fi]!;
+      features[fi] = f;
+    }
+    features.set(cf.subarray(0, nKnown), 0);
+    cf.set(features.subarray(nKnown, nKnown + found), nKnown);
+    this.nConstAfter = total;
+  }
+
   /** Exact scan of rows[off + s .. off + e) sorted by feature f. Returns false if constant. */
   private scanExact(f: number, off: number, s: number, e: number, W: number): boolean {
     const rows = this.rows;
@@ -497,6 +591,7 @@ class Grower {
     let best = this.bestProxy;
     let bestP = -1;
     let bestThr = 0;
+    const sk = this.sk !== null;
     if (this.cls) {
       const K = this.K;
       const y = this.yc;
@@ -526,7 +621,8 @@ class Grower {
           const xv = X[xo + r]!;
           const xn = X[xo + rows[off + p + 1]!]!;
           if (xn <= xv + FEATURE_THRESHOLD) continue;
-          const proxy = sqL / wl + sqR / wr;
+          // scikit-learn's proxy (−wr·gini_r − wl·gini_l) in sk mode: same value, its rounding
+          const proxy = sk ? -wr * (1 - sqR / (wr * wr)) - wl * (1 - sqL / (wl * wl)) : sqL / wl + sqR / wr;
           if (proxy > best) {
             best = proxy;
             bestP = p;
@@ -554,7 +650,7 @@ class Grower {
           const xv = X[xo + r]!;
           const xn = X[xo + rows[off + p + 1]!]!;
           if (xn <= xv + FEATURE_THRESHOLD) continue;
-          const proxy = eL + eR - xlogx(wl) - xlogx(wr);
+          const proxy = sk ? skEntropyProxy(L, R, K, wl, wr) : eL + eR - xlogx(wl) - xlogx(wr);
           if (proxy > best) {
             best = proxy;
             bestP = p;

@@ -15,6 +15,7 @@ import {
 import { accuracyOf, checkAborted, checkClassTargets, checkMatrix, checkPredictMatrix, checkRegressionTargets, notFitted, r2Of } from '../check.ts';
 import type { Classifier, EstimatorState, FitOptions, Matrix, Regressor } from '../estimator.ts';
 import { Random } from '../random.ts';
+import { sklearnSplitterSeed } from '../sk-random.ts';
 import { stateArray, stateNumber } from '../state.ts';
 import {
   accumulateTrees,
@@ -142,6 +143,8 @@ abstract class BaseTree {
     const prep = prepare(X.data, X.rows, X.cols, search, this.params.max_bins as number, undefined, cancelled);
     checkAborted(opts.signal, this.owner);
     const cfg = growConfig(this.params, criterion, nClasses, X.cols);
+    // exact search grows scikit-learn's tree for the same random_state (same feature order, same tie-breaks)
+    if (search === 'exact') cfg.sklearnSeed = sklearnSplitterSeed(seedOf(this.params));
     const t = growTree(prep, y, null, cfg, new Random(seedOf(this.params)), search, undefined, cancelled);
     this.nodeWeight = t.weight;
     this.nodeImpurity = t.impurity;
