@@ -89,6 +89,9 @@ export const PIPELINE_BY_DEFAULT = true;
 /** The size from which a CSV is pipelined by default (the worker's start-up must pay for itself). */
 export const PIPELINE_MIN_BYTES = 16 << 20;
 
+/** Rows per chunk on the pipelined path (at most; chunkRows still caps it). */
+export const PIPELINE_CHUNK_ROWS = 32768;
+
 /** Which path the last CSV import took (for tests and the benchmark). */
 export const lastImport = { path: '' as '' | 'sequential' | 'parallel' | 'pipeline' };
 
@@ -237,7 +240,8 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
         try {
           const out = await pipelineImport({
             link,
-            run: { path, gzip, prepared, skipBadRows, chunkRows },
+            // shorter chunks than the sequential path's: the worker's buffers and the chunk in flight fit the memory budget
+            run: { path, gzip, prepared, skipBadRows, chunkRows: Math.min(chunkRows, PIPELINE_CHUNK_ROWS) },
             spillDir,
             sink,
             signal,
