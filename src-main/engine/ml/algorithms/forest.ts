@@ -8,6 +8,12 @@
  * each task grows a contiguous range of trees, and tree i is seeded from
  * (random_state, i) only, so the forest is identical whatever the number of
  * threads. Small forests grow on the calling thread (same trees).
+ *
+ * With exact split search the forest draws its randomness as scikit-learn
+ * does (sk-random.ts): tree i's seed is the i-th RandomState(random_state)
+ * .randint(2^31 − 1), its bootstrap is RandomState(seed).randint(0, n, n)
+ * and its splitter stream starts from the same seed, so for the same
+ * random_state it grows scikit-learn's trees.
  */
 import { validateParams, type Params } from '../../../../src-shared/ml/params.ts';
 import {
@@ -21,6 +27,7 @@ import { accuracyOf, checkAborted, checkClassTargets, checkMatrix, checkPredictM
 import type { Classifier, EstimatorState, FitOptions, Matrix, Regressor } from '../estimator.ts';
 import { chunks, sharedPool, threadCount, type TaskContext, type TaskSpec } from '../parallel.ts';
 import { Random, deriveSeed } from '../random.ts';
+import { MT19937, sklearnSplitterSeed } from '../sk-random.ts';
 import { stateArray, stateNumber } from '../state.ts';
 import {
   HEAP_ALLOC,
@@ -46,6 +53,8 @@ export interface GrowTreesArgs {
   mode: SplitSearch;
   seed: number;
   bootstrap: boolean;
+  /** scikit-learn's per-tree seeds (exact search): bootstrap and splitter streams as scikit-learn draws them. */
+  treeSeeds?: number[];
   /** trees from..to-1 */
   from: number;
   to: number;
@@ -63,14 +72,17 @@ export function growForestTrees(a: GrowTreesArgs, ctx: TaskContext): GrowTreesRe
   for (let t = a.from; t < a.to; t++) {
     if (ctx.cancelled()) throw new LatheError('CANCELLED', 'Growing the forest was cancelled.');
     const rng = new Random(deriveSeed(a.seed, t));
+    const skSeed = a.treeSeeds?.[t];
     if (w) {
       w.fill(0);
+      const mt = skSeed !== undefined ? new MT19937(skSeed) : null;
       for (let i = 0; i < n; i++) {
-        const r = rng.int(n);
+        const r = mt ? mt.randint(n) : rng.int(n);
         w[r] = w[r]! + 1;
       }
     }
-    trees.push(growTree(a.prep, a.y, w, a.cfg, rng, a.mode, undefined, () => ctx.cancelled()));
+    const cfg = skSeed !== undefined ? { ...a.cfg, sklearnSeed: sklearnSplitterSeed(skSeed) } : a.cfg;
+    trees.push(growTree(a.prep, a.y, w, cfg, rng, a.mode, undefined, () => ctx.cancelled()));
     ctx.post(1);
   }
   return { trees };
@@ -126,6 +138,10 @@ abstract class BaseForest {
       seed: seedOf(this.params),
       bootstrap: this.params.bootstrap as boolean,
     };
+    if (search === 'exact') {
+      const mt = new MT19937(seedOf(this.params) >>> 0);
+      base.treeSeeds = Array.from({ length: nTrees }, () => mt.randint(0x7fffffff));
+    }
     let done = 0;
     const tick = (): void => {
       done++;
