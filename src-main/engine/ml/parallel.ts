@@ -154,6 +154,39 @@ export class WorkerPool {
     });
   }
 
+  /**
+   * Start workers up to `count` (at most `size`) now, so that later work does
+   * not pay their start-up (a worker that loads TypeScript through tsx takes
+   * a few hundred milliseconds). Idle workers stay unref'd.
+   */
+  warm(count: number = this.size): void {
+    if (this.closed) return;
+    while (this.slots.length < Math.min(count, this.size)) this.spawn();
+  }
+
+  /**
+   * Post a task to `count` workers without waiting for a free slot and
+   * without a reply: for runChunksSync, whose caller blocks its thread, so
+   * the pool's bookkeeping (which runs on the caller's event loop) would still
+   * count a helper of the previous call as busy and queue the task until the
+   * caller yields — that is, never during back-to-back synchronous calls. A
+   * worker still running something takes the message when it is done (the
+   * caller does not wait for it). Idle-marked workers are preferred; missing
+   * ones are started (they come late on their first call).
+   */
+  postDetached(spec: TaskSpec, count: number): void {
+    if (this.closed || count <= 0) return;
+    this.warm(count);
+    const order = [...this.slots.filter((s) => s.job === null), ...this.slots.filter((s) => s.job !== null)];
+    for (const s of order.slice(0, count)) {
+      try {
+        s.worker.postMessage({ id: 0, module: spec.module, fn: spec.fn, args: spec.args, flag: DETACHED_FLAG }, spec.transfer ?? []);
+      } catch {
+        // cannot be sent: the caller does the work itself
+      }
+    }
+  }
+
   /** Stop every worker; running tasks fail. */
   async close(): Promise<void> {
     this.closed = true;
@@ -186,7 +219,12 @@ export class WorkerPool {
     const worker = startWorker();
     const slot: Slot = { worker, job: null };
     worker.unref();
+    // An unref() before the thread is online does not hold on Node 20 (an idle, never-used worker kept the process alive): repeat it then.
+    worker.once('online', () => {
+      if (slot.job === null) worker.unref();
+    });
     worker.on('message', (m: FromWorker) => {
+      if (m.id === 0) return; // a detached task's reply (postDetached)
       const job = slot.job;
       if (!job || job.id !== m.id) return;
       if (m.type === 'message') {
@@ -214,6 +252,9 @@ export class WorkerPool {
     return slot;
   }
 }
+
+/** Cancel flag of detached tasks (never raised: their callers stop them through their own shared state). */
+const DETACHED_FLAG = new Int32Array(new SharedArrayBuffer(4));
 
 let shared: WorkerPool | null = null;
 
@@ -327,8 +368,7 @@ export function runChunksSync(
   const h = Math.min(helpers, n - 1);
   if (h > 0) {
     const task: TaskSpec = { module: import.meta.url, fn: 'chunkLoop', args: { ...spec, state, n } satisfies ChunkLoopArgs };
-    const pool = sharedPool();
-    for (let i = 0; i < h; i++) pool.run(task).catch(() => undefined);
+    sharedPool().postDetached(task, h);
   }
   try {
     drainChunks(state, n, local);

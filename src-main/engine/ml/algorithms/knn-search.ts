@@ -10,7 +10,7 @@
  */
 import { LatheError } from '../../../../src-shared/errors.ts';
 import type { Matrix } from '../estimator.ts';
-import { runChunksSync } from '../parallel.ts';
+import { runChunksSync, sharedPool, threadCount } from '../parallel.ts';
 import { dotTileKernel, type DotTileKernel } from '../kernels/dot-tile.ts';
 
 export type MetricKind = 'euclidean' | 'manhattan' | 'minkowski';
@@ -276,13 +276,26 @@ function euclidChunkJs(a: EuclidArgs, chunk: number): void {
   a.bestI.set(bi.subarray(0, nqc * k), a0 * k);
 }
 
+/** Distance terms (queries × padded training rows × features) above which a search takes helper threads. */
+const PARALLEL_MIN_WORK = 2e7;
+
+/**
+ * Start the helper threads once the training rows are big enough that a
+ * search of two chunks of queries would use them: a fit is followed by
+ * predictions, and a helper that starts during a search arrives too late to
+ * take part in it.
+ */
+export function warmHelpers(train: PackedRows): void {
+  if (2 * CHUNK * train.norms.length * train.cols > PARALLEL_MIN_WORK) sharedPool().warm(threadCount(-1) - 1);
+}
+
 /** Euclidean search of packed training rows, over both cores when the work is big enough. */
 function euclidKnn(train: PackedRows, Q: Matrix, k: number, opts: SearchOptions): Neighbours {
   const nq = Q.rows;
   const d = train.cols;
   const ntp = train.norms.length;
   const nChunks = Math.ceil(nq / CHUNK);
-  const big = nq * ntp * d > 2e7 && nChunks > 1;
+  const big = nq * ntp * d > PARALLEL_MIN_WORK && nChunks > 1;
   const sab = <T extends Float64Array | Int32Array>(make: (b: SharedArrayBuffer) => T, bytes: number): T => make(new SharedArrayBuffer(Math.max(8, bytes)));
   let q = Q.data;
   if (big && !(q.buffer instanceof SharedArrayBuffer)) {

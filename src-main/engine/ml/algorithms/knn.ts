@@ -15,7 +15,7 @@ import { KNN_CLASSIFIER_OWNER, KNN_CLASSIFIER_SCHEMA, KNN_REGRESSOR_OWNER, KNN_R
 import { accuracyOf, checkAborted, checkClassTargets, checkMatrix, checkPredictMatrix, checkRegressionTargets, notFitted, r2Of } from '../check.ts';
 import type { Classifier, EstimatorState, FitOptions, Matrix, Regressor } from '../estimator.ts';
 import { stateArray, stateNumber } from '../state.ts';
-import { bruteKnn, KdTree, packRows } from './knn-search.ts';
+import { bruteKnn, KdTree, packRows, warmHelpers } from './knn-search.ts';
 import type { MetricKind, Neighbours, PackedRows, SearchOptions } from './knn-search.ts';
 
 interface Index {
@@ -43,9 +43,11 @@ function buildIndex(params: Params, X: Matrix): Index {
   const { metric, p } = metricOf(params);
   const algo = params.algorithm as string;
   const method = algo === 'brute' ? 'brute' : algo === 'kd_tree' ? 'kd_tree' : X.cols <= 15 && X.rows >= 64 ? 'kd_tree' : 'brute';
+  const packed = method === 'brute' && metric === 'euclidean' ? packRows(X) : null;
+  if (packed) warmHelpers(packed);
   return {
     X,
-    packed: method === 'brute' && metric === 'euclidean' ? packRows(X) : null,
+    packed,
     tree: method === 'kd_tree' ? new KdTree(X, params.leaf_size as number) : null,
     metric,
     p,
