@@ -31,7 +31,7 @@ import {
   startsWith,
 } from './csv-pass.ts';
 import type { PassResult, PassState, Prepared } from './csv-pass.ts';
-import { hashFile } from './hash.ts';
+import { hashFile, hashInline } from './hash.ts';
 import type { HashJob } from './hash.ts';
 import { ColumnState } from './infer.ts';
 import { Fallback, parallelImport } from './parallel.ts';
@@ -189,21 +189,22 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
   if (signal?.aborted) throw cancelledError(path);
   const reporter = new Reporter(hooks, size);
   reporter.tick('sniff', 0, 0, 0, true);
-  const hash: HashJob = hashFile(path);
+  const arrow = startsWith(head, ARROW_MAGIC) || startsWith(head, ARROW_STREAM);
+  const gzip = startsWith(head, GZIP_MAGIC);
+  const chunkRows = Math.max(1, Math.floor(hooks?.chunkRows ?? 65536));
+  // the pipeline's worker loads while this thread sniffs the file
+  const wantPipeline = !arrow && !hooks?.parallel && (hooks?.pipeline ?? (PIPELINE_BY_DEFAULT && size >= PIPELINE_MIN_BYTES && availableParallelism() >= 2));
+  const link: PipeLink | null = wantPipeline ? PipeLink.start() : null;
+  // with a parse worker this thread mostly waits: it hashes the file itself (one thread and its memory fewer)
+  const hash: HashJob = link ? hashInline(path) : hashFile(path);
   let spillDir: string | undefined;
   let accs: StatsAccumulator[] = [];
-  let link: PipeLink | null = null;
   try {
-    if (startsWith(head, ARROW_MAGIC) || startsWith(head, ARROW_STREAM)) {
+    if (arrow) {
       const r = await importArrowFile(path, sink, hooks, reporter.tick.bind(reporter));
       return { ...r, sha256: await hash.done, size };
     }
-    const gzip = startsWith(head, GZIP_MAGIC);
     const skipBadRows = opts.skipBadRows ?? false;
-    const chunkRows = Math.max(1, Math.floor(hooks?.chunkRows ?? 65536));
-    // the pipeline's worker loads while this thread sniffs the file
-    const wantPipeline = !hooks?.parallel && (hooks?.pipeline ?? (PIPELINE_BY_DEFAULT && size >= PIPELINE_MIN_BYTES && availableParallelism() >= 2));
-    if (wantPipeline) link = PipeLink.start();
 
     // pass 1
     spillDir = await mkdtemp(join(tmpdir(), 'lathe-import-'));

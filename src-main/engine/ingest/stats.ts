@@ -21,9 +21,10 @@ import { threadId } from 'node:worker_threads';
 import { LatheError } from '../../../src-shared/errors.ts';
 import type { CategoryCount, ColumnKind, Histogram, NumericStats, StorageType } from '../../../src-shared/dataset.ts';
 import type { ColumnData } from '../arrow/types.ts';
+import { DISTINCT_CAP, DistinctHash, RUNNING_BUCKETS, RunningNumeric, bucketOf } from './running-stats.ts';
 import { DATE_DMY, DATE_ISO, DATE_MDY, DATE_YMD, chooseDateFormat, dateValue, scan, scanBool, scanDate, scanNumber } from './values.ts';
 
-export const DISTINCT_CAP = 100_000;
+export { DISTINCT_CAP };
 export const TOP_N = 20;
 export const HISTOGRAM_BINS = 30;
 /** values held in memory per column before an accumulator with a spill folder writes them out */
@@ -31,11 +32,19 @@ export const SPILL_AT = 65536;
 let spillSeq = 0;
 let scratch: Float64Array | null = null;
 let spillConv: Float64Array | null = null;
+/** values a streamed final pass reads from a spill file at a time */
+const BLOCK = 65536;
+let block: Float64Array | null = null;
+
+/** How many numeric results came from the running statistics' streamed pass (for tests). */
+export const statsCounters = { streamed: 0 };
 
 /** Drops the scratch array spilled columns are read back into (the importer calls it when done). */
 export function releaseStatsScratch(): void {
   scratch = null;
   spillConv = null;
+  block = null;
+  qScratch = null;
 }
 
 /** An accumulator's contents as they cross threads: numbers live in spill files. */
@@ -74,6 +83,14 @@ export class StatsAccumulator {
   /** spill files adopted from other accumulators (another thread's) */
   private extra: { path: string; count: number }[] = [];
   private extraCount = 0;
+  /**
+   * An importer's accumulator (one with a spill folder) keeps what it can
+   * of a numeric column's statistics as chunks arrive (running-stats.ts),
+   * so that result() is one streamed pass; off once another accumulator's
+   * values were merged in.
+   */
+  private running: RunningNumeric | null = null;
+  private runningOff = false;
 
   /** `spillDir`: a folder for a temporary file when the column is long (the importer's own). */
   /** `spillAt`: values held before they are written out (1: after every chunk). */
@@ -136,6 +153,7 @@ export class StatsAccumulator {
    * file stays on disk (in the spill folder, which the importer removes).
    */
   exportState(): AccState {
+    this.stopRunning();
     const numeric = this.storage !== null && isNumericLike(this.storage);
     if (numeric && this.n > 0) this.spill();
     const files = this.spilled > 0 ? [{ path: this.spillPath!, count: this.spilled }, ...this.extra] : [...this.extra];
@@ -148,6 +166,7 @@ export class StatsAccumulator {
 
   /** Adds another accumulator's exported contents (same column, other rows). */
   mergeState(o: AccState): void {
+    this.stopRunning();
     this.missing += o.missing;
     this.trues += o.trues;
     this.falses += o.falses;
@@ -178,8 +197,26 @@ export class StatsAccumulator {
     }
   }
 
+  private stopRunning(): void {
+    this.runningOff = true;
+    this.running?.release();
+    this.running = null;
+  }
+
+  /** Adds values[from, to) (non-missing, in column order) to the running statistics. */
+  private track(values: Float64Array | Int32Array, from: number, to: number): void {
+    if (this.runningOff || !this.spillDir || process.env.LATHE_NORUN) return;
+    this.running ??= new RunningNumeric(this.storage === 'timestamp');
+    if (values instanceof Float64Array) return this.running.add(values, from, to);
+    // int32 values go in as float64 (one shared array; the running code stays monomorphic)
+    if (!spillConv || spillConv.length < to - from) spillConv = new Float64Array(Math.max(to - from, SPILL_AT));
+    for (let i = from; i < to; i++) spillConv[i - from] = values[i]!;
+    this.running.add(spillConv, 0, to - from);
+  }
+
   /** Closes and deletes the spill file, if any. */
   dispose(): void {
+    this.running?.release();
     if (this.spillFd >= 0) {
       closeSync(this.spillFd);
       this.spillFd = -1;
@@ -232,13 +269,15 @@ export class StatsAccumulator {
         if (this.storage !== 'int32') return this.addFloat(Float64Array.from(c.values), nulls);
         const v = c.values;
         this.reserve(v.length);
-        let n = this.n;
+        const n0 = this.n;
+        let n = n0;
         const out = this.i32;
         for (let i = 0; i < v.length; i++) {
           if (nulls?.[i]) this.missing++;
           else out[n++] = v[i]!;
         }
         this.n = n;
+        this.track(out, n0, n);
         return;
       }
       default: {
@@ -259,7 +298,8 @@ export class StatsAccumulator {
 
   private addFloat(v: Float64Array, nulls: Uint8Array | undefined): void {
     this.reserve(v.length);
-    let n = this.n;
+    const n0 = this.n;
+    let n = n0;
     const out = this.f64;
     for (let i = 0; i < v.length; i++) {
       const x = v[i]!;
@@ -267,6 +307,7 @@ export class StatsAccumulator {
       else out[n++] = x;
     }
     this.n = n;
+    this.track(out, n0, n);
   }
 
   private reserve(more: number): void {
@@ -323,7 +364,126 @@ export class StatsAccumulator {
     };
   }
 
+  /**
+   * Calls fn on the column's values in order, a block at a time (spilled
+   * ones read back into one scratch array, then those in memory as
+   * float64); stops early when fn returns false. Only without merged files.
+   */
+  private forEachBlock(fn: (a: Float64Array) => boolean): void {
+    block ??= new Float64Array(BLOCK);
+    const bytes = new Uint8Array(block.buffer);
+    for (let off = 0; off < this.spilled; off += BLOCK) {
+      const cnt = Math.min(BLOCK, this.spilled - off);
+      readAt(this.spillFd, bytes, cnt * 8, off * 8, this.spillPath!);
+      if (!fn(block.subarray(0, cnt))) return;
+    }
+    if (this.n === 0) return;
+    if (this.storage === 'int32') {
+      for (let off = 0; off < this.n; off += BLOCK) {
+        const cnt = Math.min(BLOCK, this.n - off);
+        const b = block.subarray(0, cnt);
+        for (let i = 0; i < cnt; i++) b[i] = this.i32[off + i]!;
+        if (!fn(b)) return;
+      }
+    } else fn(this.f64.subarray(0, this.n));
+  }
+
+  /**
+   * numericResult() from the running statistics: one streamed pass for the
+   * variance, the histogram and the values of the buckets that hold the
+   * quartiles; null when the running part cannot serve (the caller goes the
+   * long way). Same results to the bit: the same sums in the same order,
+   * the same bins, the same order statistics.
+   */
+  private streamedResult(kind: ColumnKind): ColumnStats | null {
+    const r = this.running;
+    const n = this.n + this.spilled;
+    if (!r || this.runningOff || this.extraCount > 0 || r.n !== n || n < 4096 || !r.bucketed) return null;
+    const { min, max } = r;
+    if (!Number.isFinite(min) || !Number.isFinite(max) || !(max > min)) return null;
+    const counts = r.counts!;
+    const nb = RUNNING_BUCKETS + 2;
+    const start = new Int32Array(nb + 1);
+    for (let b = 0; b < nb; b++) start[b + 1] = start[b]! + counts[b]!;
+    const bucketOfRank = (rank: number): number => {
+      let lo = 0;
+      let hi = nb - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (start[mid]! <= rank) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
+    };
+    const ps = [0.25, 0.5, 0.75];
+    const slot = new Int32Array(nb).fill(-1);
+    let total = 0;
+    for (const p of ps) {
+      const k = Math.floor(p * (n - 1));
+      for (const rank of [k, Math.min(n - 1, k + 1)]) {
+        const b = bucketOfRank(rank);
+        if (slot[b] !== -1) continue;
+        slot[b] = total;
+        total += counts[b]!;
+      }
+    }
+    // heavy ties or a drifting range put many values in those buckets: up
+    // to half the column is still less than the long way reads back
+    if (total > n / 2) return null;
+    if (!qScratch || qScratch.length < total) qScratch = new Float64Array(Math.max(total, 1024));
+    const out = qScratch;
+    const fill = new Int32Array(nb);
+    const mean = r.sum / n;
+    const frame = histogramFrame(min, max, kind);
+    const fp: FinalPass = {
+      mean,
+      ss: 0,
+      edges: Float64Array.from(frame.edges),
+      hlo: frame.lo,
+      inv: 1 / frame.w,
+      hist: new Int32Array(frame.edges.length - 1),
+      lo: r.lo,
+      scale: r.scale,
+      slot,
+      fill,
+      out,
+    };
+    this.forEachBlock((a) => finalPass(a, fp));
+    const ss = fp.ss;
+    const hc = fp.hist;
+    const std = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
+    const valueAt = (rank: number): number => {
+      const b = bucketOfRank(rank);
+      const s = slot[b]!;
+      const k = s + rank - start[b]!;
+      select(out, k, s, s + counts[b]! - 1);
+      return out[k]!;
+    };
+    const q: number[] = [];
+    for (const p of ps) {
+      const pos = p * (n - 1);
+      const k = Math.floor(pos);
+      const x = valueAt(k);
+      if (pos === k || k + 1 >= n) q.push(x);
+      else q.push(x + (valueAt(k + 1) - x) * (pos - k));
+    }
+    if (qScratch.length > 1 << 20) qScratch = null;
+    let distinct = r.distinctCount();
+    if (distinct < 0) {
+      const h = new DistinctHash();
+      this.forEachBlock((a) => h.add(a));
+      distinct = h.count;
+    }
+    const stats: NumericStats = { min, max, mean, std, q1: q[0]!, median: q[1]!, q3: q[2]! };
+    const histogram = { edges: frame.edges, counts: Array.from(hc) };
+    this.dispose();
+    statsCounters.streamed++;
+    return { missing: this.missing, distinct: Math.min(distinct, DISTINCT_CAP), stats, histogram };
+  }
+
   private numericResult(kind: ColumnKind): ColumnStats {
+    const streamed = this.streamedResult(kind);
+    if (streamed) return streamed;
     const n = this.n + this.spilled + this.extraCount;
     if (n === 0) return { missing: this.missing, distinct: 0 };
     const a: Float64Array | Int32Array = this.spilled + this.extraCount > 0 ? this.unspill() : this.storage === 'int32' ? this.i32.slice(0, n) : this.f64.slice(0, n);
@@ -371,15 +531,55 @@ function readAll(fd: number, bytes: Uint8Array, at: number, want: number, path: 
   }
 }
 
-function mix(lo: number, hi: number): number {
-  // murmur3's finaliser over both words of the double
-  let h = lo ^ Math.imul(hi, 0x9e3779b1);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
+/** What the streamed final pass of a numeric column carries from block to block. */
+interface FinalPass {
+  mean: number;
+  /** Σ (x - mean)², added in column order */
+  ss: number;
+  edges: Float64Array;
+  hlo: number;
+  inv: number;
+  hist: Int32Array;
+  /** the running quartile buckets */
+  lo: number;
+  scale: number;
+  /** where each wanted bucket's values go in `out` (-1: not wanted), and how many went */
+  slot: Int32Array;
+  fill: Int32Array;
+  out: Float64Array;
 }
+
+/** One block of the streamed pass: the variance sum, the histogram bins (as histogramOf), the quartile buckets' values. */
+function finalPass(a: Float64Array, p: FinalPass): boolean {
+  const { mean, edges, hlo, inv, hist, lo, scale, slot, fill, out } = p;
+  const bins = hist.length;
+  let ss = p.ss;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const d = x - mean;
+    ss += d * d;
+    const g = (x - hlo) * inv;
+    let b = g < bins ? g | 0 : bins - 1;
+    while (b > 0 && x < edges[b]!) b--;
+    while (b < bins - 1 && x >= edges[b + 1]!) b++;
+    hist[b]!++;
+    const q = bucketOf(x, lo, scale);
+    const s = slot[q]!;
+    if (s >= 0) out[s + fill[q]!++] = x;
+  }
+  p.ss = ss;
+  return true;
+}
+
+function readAt(fd: number, bytes: Uint8Array, want: number, pos: number, path: string): void {
+  let off = 0;
+  while (off < want) {
+    const r = readSync(fd, bytes, off, want - off, pos + off);
+    if (r <= 0) throw new LatheError('INTERNAL', `Column statistics: the temporary file ${path} was cut short.`);
+    off += r;
+  }
+}
+
 
 const DAY_MS = 86400000;
 
@@ -413,40 +613,11 @@ function countDistinct(a: Float64Array | Int32Array, min: number, max: number): 
   }
   const dec = decimalDistinct(a, min, max);
   if (dec >= 0) return dec;
-  const f = new Float64Array(1);
-  const w = new Int32Array(f.buffer);
-  let size = 1024;
-  let table = new Float64Array(size).fill(NaN);
-  let count = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]! === 0 ? 0 : a[i]!; // -0 and 0 are one value
-    f[0] = x;
-    let slot = mix(w[0]!, w[1]!) & (size - 1);
-    for (;;) {
-      const t = table[slot]!;
-      if (t !== t || t === x) break;
-      slot = (slot + 1) & (size - 1);
-    }
-    if (table[slot] === x) continue;
-    table[slot] = x;
-    count++;
-    if (count >= DISTINCT_CAP) return DISTINCT_CAP;
-    if (count * 2 > size) {
-      const old = table;
-      size *= 2;
-      table = new Float64Array(size).fill(NaN);
-      for (let k = 0; k < old.length; k++) {
-        const y = old[k]!;
-        if (y !== y) continue;
-        f[0] = y;
-        let s2 = mix(w[0]!, w[1]!) & (size - 1);
-        while (table[s2] === table[s2]) s2 = (s2 + 1) & (size - 1);
-        table[s2] = y;
-      }
-    }
-  }
-  return count;
+  const h = new DistinctHash();
+  h.add(a instanceof Float64Array ? a : Float64Array.from(a));
+  return h.count;
 }
+
 
 /**
  * Distinct count of a column whose values all have at most d decimals (the
@@ -644,9 +815,8 @@ export function quantileSorted(a: ArrayLike<number>, p: number): number {
   return x + (a[hi]! - x) * (pos - lo);
 }
 
-function histogramOf(a: Float64Array | Int32Array, min: number, max: number, kind: ColumnKind): Histogram {
-  const n = a.length;
-  if (!Number.isFinite(min) || !Number.isFinite(max)) return { edges: [], counts: [] };
+/** A histogram's edges for finite min and max (one bin per value for a narrow integer column), its left end and bin width. */
+function histogramFrame(min: number, max: number, kind: ColumnKind): { edges: number[]; lo: number; w: number } {
   let edges: number[];
   let lo: number;
   let w: number;
@@ -665,6 +835,13 @@ function histogramOf(a: Float64Array | Int32Array, min: number, max: number, kin
     for (let k = 0; k <= HISTOGRAM_BINS; k++) edges.push(k === HISTOGRAM_BINS ? max : min + k * w);
     lo = min;
   }
+  return { edges, lo, w };
+}
+
+function histogramOf(a: Float64Array | Int32Array, min: number, max: number, kind: ColumnKind): Histogram {
+  const n = a.length;
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return { edges: [], counts: [] };
+  const { edges, lo, w } = histogramFrame(min, max, kind);
   const bins = edges.length - 1;
   const counts = new Int32Array(bins);
   const e = Float64Array.from(edges);
