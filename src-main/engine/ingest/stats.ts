@@ -205,7 +205,7 @@ export class StatsAccumulator {
 
   /** Adds values[from, to) (non-missing, in column order) to the running statistics. */
   private track(values: Float64Array | Int32Array, from: number, to: number): void {
-    if (this.runningOff || !this.spillDir || process.env.LATHE_NORUN) return;
+    if (this.runningOff || !this.spillDir) return;
     this.running ??= new RunningNumeric(this.storage === 'timestamp');
     if (values instanceof Float64Array) return this.running.add(values, from, to);
     // int32 values go in as float64 (one shared array; the running code stays monomorphic)
