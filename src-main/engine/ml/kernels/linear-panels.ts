@@ -108,7 +108,8 @@ export function linearPanelsWasm(): Uint8Array<ArrayBuffer> {
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [2, 0x60, 6, I32, I32, I32, I32, I32, F64, 0, 0x60, 5, I32, I32, I32, I32, I32, 0]),
-    ...section(2, [1, ...str('env'), ...str('mem'), 0x02, 0x00, 1]),
+    // a shared memory (flags 3: maximum present, shared), so a helper thread can run the kernels on the same data
+    ...section(2, [1, ...str('env'), ...str('mem'), 0x02, 0x03, 1, ...uleb(MAX_PAGES)]),
     ...section(3, [2, 0, 1]),
     ...section(7, [2, ...str('fwd'), 0x00, 0, ...str('bwd'), 0x00, 1]),
     ...section(10, [2, ...withSize(fwdBody()), ...withSize(bwdBody())]),
@@ -124,14 +125,22 @@ export interface LinearPanelsKernel {
   memory: WebAssembly.Memory;
   fwd: FwdFn;
   bwd: BwdFn;
-  /** grow the memory to at least `bytes` (views taken before are invalid after) */
+  /** grow the memory to at least `bytes` (within its maximum; views taken before do not see the new part) */
   reserve(bytes: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
 
-/** A fresh instance with its own memory, or null where WebAssembly SIMD is not available. */
-export function linearPanelsKernel(): LinearPanelsKernel | null {
+/** Most pages a kernel memory may have (4 GiB: the module's declared maximum). */
+const MAX_PAGES = 65536;
+
+/**
+ * An instance over `memory` (a shared WebAssembly.Memory from another
+ * instance, e.g. posted to a helper thread), or over a fresh shared memory
+ * that may grow to `maxBytes`; null where WebAssembly SIMD (or shared
+ * WebAssembly memory) is not available.
+ */
+export function linearPanelsKernel(opts: { memory?: WebAssembly.Memory; maxBytes?: number } = {}): LinearPanelsKernel | null {
   if (compiled === undefined) {
     try {
       const bytes = linearPanelsWasm();
@@ -141,15 +150,24 @@ export function linearPanelsKernel(): LinearPanelsKernel | null {
     }
   }
   if (!compiled) return null;
-  const memory = new WebAssembly.Memory({ initial: 1 });
-  const inst = new WebAssembly.Instance(compiled, { env: { mem: memory } });
+  let memory = opts.memory;
+  if (!memory) {
+    const maximum = Math.min(MAX_PAGES, Math.max(1, Math.ceil((opts.maxBytes ?? 2 ** 26) / 65536)));
+    try {
+      memory = new WebAssembly.Memory({ initial: 1, maximum, shared: true });
+    } catch {
+      return null;
+    }
+  }
+  const mem = memory;
+  const inst = new WebAssembly.Instance(compiled, { env: { mem } });
   return {
-    memory,
+    memory: mem,
     fwd: inst.exports.fwd as FwdFn,
     bwd: inst.exports.bwd as BwdFn,
     reserve(bytes: number): void {
-      const have = memory.buffer.byteLength;
-      if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
+      const have = mem.buffer.byteLength;
+      if (bytes > have) mem.grow(Math.ceil((bytes - have) / 65536));
     },
   };
 }

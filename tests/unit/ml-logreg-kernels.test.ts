@@ -1,0 +1,132 @@
+/**
+ * The fast paths of LogisticRegression: the WASM SIMD panel kernels against
+ * scalar loops, and binary fits large enough to split every evaluation with a
+ * helper thread (optim/chunk-team.ts): the same coefficients bit for bit
+ * whether the helper joined or not, bad values found in the copy of X,
+ * cancellation. (Parity of such fits with scikit-learn:
+ * tests/integration/parity-logreg-large.test.ts.)
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { linearPanelsKernel, packPanels } from '../../src-main/engine/ml/kernels/linear-panels.ts';
+import { LogisticRegression } from '../../src-main/engine/ml/algorithms/logreg.ts';
+import { LatheError } from '../../src-shared/errors.ts';
+import type { Matrix } from '../../src-main/engine/ml/estimator.ts';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** A noisy linear binary problem: y = [x·β + noise > 0]. */
+export function synth(n: number, d: number, seed: number): { X: Matrix; y: Int32Array } {
+  const r = rng(seed);
+  const beta = Array.from({ length: d }, () => r() * 2 - 1);
+  const data = new Float64Array(n * d);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let z = 0;
+    for (let j = 0; j < d; j++) {
+      const v = (r() + r() + r() - 1.5) * 2;
+      data[i * d + j] = v;
+      z += v * beta[j]!;
+    }
+    y[i] = z + (r() - 0.5) * 2 > 0 ? 1 : 0;
+  }
+  return { X: { data, rows: n, cols: d }, y };
+}
+
+describe('linear panel kernels', () => {
+  const kern = linearPanelsKernel();
+  it('z = b + X·w bit for bit as the scalar loop; Xᵀr to rounding', { skip: kern === null }, () => {
+    const k = kern!;
+    const n = 1003;
+    const d = 7;
+    const n4 = (n + 3) & ~3;
+    const r = rng(5);
+    const x = Float64Array.from({ length: n * d }, () => r() * 10 - 5);
+    const w = Float64Array.from({ length: d }, () => r() - 0.5);
+    const res = Float64Array.from({ length: n4 }, (_, i) => (i < n ? r() - 0.5 : 0));
+    const wOff = 8 * n4 * d;
+    const zOff = wOff + 8 * d;
+    const rOff = zOff + 8 * n4;
+    const gOff = rOff + 8 * n4;
+    k.reserve(gOff + 32 * d);
+    const f = new Float64Array(k.memory.buffer);
+    packPanels(x, n, d, f, 0);
+    f.set(w, wOff / 8);
+    f.set(res, rOff / 8);
+    f.fill(0, gOff / 8, gOff / 8 + 4 * d);
+    k.fwd(0, wOff, zOff, n4 >> 2, d, 0.375);
+    k.bwd(0, rOff, gOff, n4 >> 2, d);
+    for (let i = 0; i < n; i++) {
+      let z = 0.375;
+      for (let j = 0; j < d; j++) z += x[i * d + j]! * w[j]!;
+      assert.equal(f[zOff / 8 + i], z, `row ${i}`);
+    }
+    for (let j = 0; j < d; j++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += res[i]! * x[i * d + j]!;
+      const o = gOff / 8 + 4 * j;
+      const got = f[o]! + f[o + 1]! + (f[o + 2]! + f[o + 3]!);
+      assert.ok(Math.abs(got - s) <= 1e-12 * Math.max(1, Math.abs(s)), `feature ${j}: ${got} vs ${s}`);
+    }
+  });
+});
+
+describe('LogisticRegression binary fits split over a helper thread', () => {
+  // 30,000 × 20 = 600,000 values: above the size where each evaluation is shared with a helper
+  const { X, y } = synth(30_000, 20, 7);
+
+  it('gives bit-identical coefficients on every fit (the helper joins late on the first)', async () => {
+    const fits: Float64Array[] = [];
+    for (let k = 0; k < 4; k++) {
+      const m = new LogisticRegression().fit(X, y);
+      const { coef, intercept } = m.coefficients;
+      fits.push(Float64Array.from([...coef, intercept[0]!]));
+      // let the pool's worker start between fits, so later fits do have a helper
+      await new Promise((r) => setTimeout(r, k === 0 ? 400 : 20));
+    }
+    for (const f of fits.slice(1)) assert.deepEqual(f, fits[0]);
+  });
+
+  it('reports a NaN in X with its row and column, found in the copy', () => {
+    const data = Float64Array.from(X.data);
+    data[12_345 * 20 + 3] = Number.NaN;
+    assert.throws(
+      () => new LogisticRegression().fit({ data, rows: X.rows, cols: 20 }, y),
+      (e: unknown) => e instanceof LatheError && e.code === 'BAD_DATA' && (e.details as { row: number; column: number }).row === 12_345 && (e.details as { column: number }).column === 3,
+    );
+    data[12_345 * 20 + 3] = -Infinity;
+    assert.throws(() => new LogisticRegression().fit({ data, rows: X.rows, cols: 20 }, y), (e: unknown) => e instanceof LatheError && e.code === 'BAD_DATA');
+  });
+
+  it('a bad X is reported before a bad y', () => {
+    const data = Float64Array.from(X.data);
+    data[5] = Number.NaN;
+    assert.throws(
+      () => new LogisticRegression().fit({ data, rows: X.rows, cols: 20 }, new Int32Array(X.rows)),
+      (e: unknown) => e instanceof LatheError && e.code === 'BAD_DATA' && (e.details as { row?: number }).row === 0,
+    );
+  });
+
+  it('stops with CANCELLED when aborted mid-fit, and the next fit is unchanged', () => {
+    const before = new LogisticRegression().fit(X, y).coefficients.coef.slice();
+    const ac = new AbortController();
+    let evals = 0;
+    assert.throws(
+      () =>
+        new LogisticRegression().fit(X, y, {
+          signal: ac.signal,
+          onProgress: () => {
+            if (++evals === 3) ac.abort();
+          },
+        }),
+      (e: unknown) => e instanceof LatheError && e.code === 'CANCELLED',
+    );
+    assert.deepEqual(new LogisticRegression().fit(X, y).coefficients.coef, before);
+  });
+});
