@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { LogisticRegression } from '../../src-main/engine/ml/algorithms/logreg.ts';
 import type { Matrix } from '../../src-main/engine/ml/estimator.ts';
+import type { Params } from '../../src-shared/ml/params.ts';
 import { sklearn } from '../helpers/sklearn.ts';
 
 function synth(n: number, d: number, seed: number, positiveShare: number): { X: Matrix; y: Int32Array } {
@@ -32,7 +33,7 @@ function synth(n: number, d: number, seed: number, positiveShare: number): { X: 
 }
 
 describe('LogisticRegression parity with scikit-learn on large binary sets (helper thread)', () => {
-  const cases = [
+  const cases: { name: string; X: Matrix; y: Int32Array; params: Params; py: string }[] = [
     { name: '30000x20', ...synth(30_000, 20, 3, 0), params: {}, py: 'LogisticRegression()' },
     { name: '60000x8 balanced C=0.1', ...synth(60_000, 8, 9, 1.2), params: { class_weight: 'balanced', C: 0.1 }, py: "LogisticRegression(class_weight='balanced', C=0.1)" },
   ];
