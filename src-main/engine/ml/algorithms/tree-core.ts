@@ -3,10 +3,14 @@
  * forests (inside worker threads) and gradient boosting.
  *
  * Two split searches:
- * - exact: every feature is sorted once per fit (`order`); each tree keeps,
- *   per feature, its node's rows in sorted order and partitions them stably
- *   on every split, so a node is scanned in O(rows) per feature with no
- *   sorting (scikit-learn sorts per node instead; same splits).
+ * - exact: every feature is sorted once per fit (`order`). A feature with at
+ *   most BUCKET_MAX distinct values (pixels, counts, categories coded as
+ *   numbers) is scanned, in classification, by class weights per distinct
+ *   value (O(rows + values) per node, no sorting). For the others each tree
+ *   keeps the node's rows in sorted order and partitions them stably on every
+ *   split, so a node is scanned in O(rows) per feature with no sorting
+ *   (scikit-learn sorts per node instead; same splits) — down to nodes of
+ *   `smallRows`, which sort their own values. All three give the same splits.
  * - hist: features are binned once into ≤ 256 quantile bins (uint8 codes);
  *   a node with many rows builds per-bin histograms of class weights (or
  *   target sums) and scans the bins; a node with few rows (< HIST_MIN_ROWS)
@@ -38,7 +42,18 @@ export interface Prepared {
   codes: Uint8Array | null;
   edges: Float64Array | null;
   nBins: Int32Array | null;
+  /**
+   * exact search: distinct values per feature (nDistinct[f]); for features
+   * with at most BUCKET_MAX of them, each row's rank among them (d × n uint8,
+   * column-major) and the values themselves (d × BUCKET_MAX, ascending).
+   */
+  nDistinct: Int32Array | null;
+  rank: Uint8Array | null;
+  distinct: Float64Array | null;
 }
+
+/** Features with at most this many distinct values can be scanned by per-value class counts (see scanBuckets). */
+export const BUCKET_MAX = 256;
 
 export interface GrowConfig {
   criterion: Criterion;
@@ -254,6 +269,12 @@ class Grower {
   readonly tmpVals: Float64Array;
   readonly smallRows: number;
   readonly features: Int32Array;
+  /** exact mode: per feature, its sorted segment in `rows` (1..), or 0 when it has none (scanned by buckets or by sorting per node). */
+  readonly slot: Int32Array;
+  /** exact mode, classification: feature scanned by per-value class counts (few distinct values). */
+  readonly bucketed: Uint8Array;
+  readonly bucketW: Float64Array;
+  readonly bucketN: Int32Array;
   /** scikit-learn mode: its random stream, its constant-feature list and proxy formula. */
   readonly sk: RandR | null;
   readonly constFeatures: Int32Array;
@@ -297,20 +318,48 @@ class Grower {
       for (let i = 0; i < n; i++) if (w[i]! > 0) m++;
     }
     this.m = m;
+    this.slot = new Int32Array(d);
+    this.bucketed = new Uint8Array(d);
     if (mode === 'exact') {
       const order = prep.order;
       if (!order) throw new LatheError('INTERNAL', 'exact split search needs presorted features.');
-      const rows = new Int32Array(d * m);
-      if (!w) rows.set(order.subarray(0, d * n));
-      else
+      // Features with few distinct values are scanned by class counts per value
+      // (classification); the others keep presorted segments, partitioned on
+      // every split, down to nodes of smallRows rows, below which a node sorts
+      // its own values.
+      let wide = 0;
+      // (Lathe's own entropy proxy sums per row, so its rounding, and with it a tie, could differ: not bucketed.)
+      const exactSums = cfg.criterion === 'gini' || cfg.sklearnSeed !== undefined;
+      for (let f = 0; f < d; f++) {
+        if (this.cls && exactSums && prep.rank && prep.nDistinct![f]! <= BUCKET_MAX) this.bucketed[f] = 1;
+        else wide++;
+      }
+      // Partitioning costs ~wide segments per split, sorting maxF·log2(rows)
+      // per node (constants measured on digits); without wide features, or
+      // with fewer rows than the cut, no node needs segments.
+      const cut = wide === 0 ? Infinity : Math.min(HIST_MIN_ROWS, Math.floor(16 * 2 ** (wide / cfg.maxFeatures)));
+      this.smallRows = m < cut ? Infinity : cut;
+      const segs = this.smallRows === Infinity ? 0 : wide;
+      // segment 0: the node's rows (any order); 1..segs: sorted rows of the wide features
+      const rows = new Int32Array((1 + segs) * m);
+      let k = 0;
+      for (let i = 0; i < n; i++) if (!w || w[i]! > 0) rows[k++] = i;
+      if (segs > 0) {
+        let sl = 0;
         for (let f = 0; f < d; f++) {
-          let k = f * m;
+          if (this.bucketed[f]) continue;
+          this.slot[f] = ++sl;
           const off = f * n;
-          for (let i = 0; i < n; i++) {
-            const r = order[off + i]!;
-            if (w[r]! > 0) rows[k++] = r;
+          if (!w) rows.set(order.subarray(off, off + n), sl * m);
+          else {
+            let q = sl * m;
+            for (let i = 0; i < n; i++) {
+              const r = order[off + i]!;
+              if (w[r]! > 0) rows[q++] = r;
+            }
           }
         }
+      }
       this.rows = rows;
     } else {
       if (!prep.codes || !prep.edges || !prep.nBins) throw new LatheError('INTERNAL', 'hist split search needs binned features.');
@@ -318,15 +367,14 @@ class Grower {
       let k = 0;
       for (let i = 0; i < n; i++) if (!w || w[i]! > 0) rows[k++] = i;
       this.rows = rows;
+      this.smallRows = HIST_MIN_ROWS;
     }
-    this.goLeft = new Uint8Array(mode === 'exact' ? n : 0);
+    this.goLeft = new Uint8Array(mode === 'exact' && this.smallRows !== Infinity ? n : 0);
     this.tmp = new Int32Array(m);
-    // Nodes below smallRows sort their own values per examined feature. In
-    // exact mode that beats partitioning every presorted feature once few
-    // features are examined per split (maxF·log2(rows) < d, give or take the constants measured on digits).
-    this.smallRows = mode === 'hist' ? HIST_MIN_ROWS : Math.min(HIST_MIN_ROWS, Math.floor(16 * 2 ** (d / cfg.maxFeatures)));
     this.tmpVals = new Float64Array(Math.min(m, this.smallRows));
     this.features = Int32Array.from({ length: d }, (_, i) => i);
+    this.bucketW = new Float64Array(mode === 'exact' ? BUCKET_MAX * this.K : 0);
+    this.bucketN = new Int32Array(mode === 'exact' ? BUCKET_MAX : 0);
     this.sk = mode === 'exact' && cfg.sklearnSeed !== undefined ? new RandR(cfg.sklearnSeed) : null;
     this.constFeatures = new Int32Array(this.sk ? d : 0);
     this.nodes = new Nodes(this.K, 64);
@@ -504,9 +552,8 @@ class Grower {
     const d = this.d;
     const features = this.features;
     const maxF = this.cfg.maxFeatures;
-    const small = e - s < this.smallRows;
     let found = 0;
-    const cancelled = small ? undefined : this.cancelled;
+    const cancelled = e - s < HIST_MIN_ROWS ? undefined : this.cancelled;
     for (let i = 0; i < d && found < maxF; i++) {
       // a big node scans every feature over many rows: poll between features
       if (cancelled && cancelled()) throw new LatheError('CANCELLED', 'Tree growing was cancelled.');
@@ -514,8 +561,7 @@ class Grower {
       const f = features[j]!;
       features[j] = features[i]!;
       features[i] = f;
-      const ok = small ? this.scanSmall(f, s, e, W) : this.mode === 'exact' ? this.scanExact(f, f * this.m, s, e, W) : this.scanHist(f, s, e, W);
-      if (ok) found++;
+      if (this.scanFeature(f, s, e, W)) found++;
     }
   }
 
@@ -535,8 +581,7 @@ class Grower {
     const cf = this.constFeatures;
     const rnd = this.sk!;
     const maxF = this.cfg.maxFeatures;
-    const small = e - s < this.smallRows;
-    const cancelled = small ? undefined : this.cancelled;
+    const cancelled = e - s < HIST_MIN_ROWS ? undefined : this.cancelled;
     let fi = this.d;
     let visited = 0;
     let found = 0;
@@ -555,8 +600,7 @@ class Grower {
       }
       fj += found;
       const f = features[fj]!;
-      const ok = small ? this.scanSmall(f, s, e, W) : this.scanExact(f, f * this.m, s, e, W);
-      if (!ok) {
+      if (!this.scanFeature(f, s, e, W)) {
         features[fj] = features[total]!;
         features[total] = f;
         found++;
@@ -570,6 +614,17 @@ class Grower {
     features.set(cf.subarray(0, nKnown), 0);
     cf.set(features.subarray(nKnown, nKnown + found), nKnown);
     this.nConstAfter = total;
+  }
+
+  /** Search feature f's best split over node rows[s..e) the cheapest way; false if it is constant there. */
+  private scanFeature(f: number, s: number, e: number, W: number): boolean {
+    const count = e - s;
+    const small = count < this.smallRows;
+    // per-value counts beat sorting once the node has a few rows per distinct value
+    if (this.bucketed[f] && (!small || this.prep.nDistinct![f]! * (this.K + 2) <= 2 * count * (2 + Math.log2(count)))) return this.scanBuckets(f, s, e, W);
+    if (small) return this.scanSmall(f, s, e, W);
+    if (this.mode === 'exact') return this.scanExact(f, this.slot[f]! * this.m, s, e, W);
+    return this.scanHist(f, s, e, W);
   }
 
   /** Exact scan of rows[off + s .. off + e) sorted by feature f. Returns false if constant. */
@@ -693,6 +748,119 @@ class Grower {
       this.bestThreshold = bestThr;
       this.bestPos = bestP + 1 - s; // rows going left (exact mode)
     }
+  }
+
+  /**
+   * Feature f with few distinct values (exact mode, classification): class
+   * weights and row counts per distinct value, then one pass over the values
+   * present in the node. Same candidates and proxies as scanning the sorted
+   * rows (a split between two present values more than FEATURE_THRESHOLD
+   * apart, threshold at their midpoint; min_samples_leaf on row counts; the
+   * class sums are whole-number weights, so they are exact either way).
+   */
+  private scanBuckets(f: number, s: number, e: number, W: number): boolean {
+    const D = this.prep.nDistinct![f]!;
+    if (D < 2) return false;
+    const rows = this.rows;
+    const K = this.K;
+    const xo = f * this.n;
+    const rank = this.prep.rank!;
+    const vals = this.prep.distinct!;
+    const vo = f * BUCKET_MAX;
+    const w = this.w;
+    const y = this.yc;
+    const bw = this.bucketW;
+    const bn = this.bucketN;
+    bw.fill(0, 0, D * K);
+    bn.fill(0, 0, D);
+    if (w) {
+      for (let p = s; p < e; p++) {
+        const r = rows[p]!;
+        const b = rank[xo + r]!;
+        const i = b * K + y[r]!;
+        bw[i] = bw[i]! + w[r]!;
+        bn[b]!++;
+      }
+    } else {
+      for (let p = s; p < e; p++) {
+        const r = rows[p]!;
+        const b = rank[xo + r]!;
+        const i = b * K + y[r]!;
+        bw[i] = bw[i]! + 1;
+        bn[b]!++;
+      }
+    }
+    let lo = 0;
+    while (bn[lo] === 0) lo++;
+    let hi = D - 1;
+    while (bn[hi] === 0) hi--;
+    if (vals[vo + hi]! <= vals[vo + lo]! + FEATURE_THRESHOLD) return false;
+    const count = e - s;
+    const minLeaf = this.cfg.minSamplesLeaf;
+    const L = this.leftCounts;
+    const R = this.rightCounts;
+    L.fill(0);
+    R.set(this.nodeCounts);
+    const gini = this.cfg.criterion === 'gini';
+    const sk = this.sk !== null;
+    let best = this.bestProxy;
+    let bestB = -1;
+    let bestNext = -1;
+    let nl = 0;
+    let wl = 0;
+    let b = lo;
+    while (b < hi) {
+      // value b goes left; the candidate split lies between it and the next value present
+      nl += bn[b]!;
+      const hb = b * K;
+      for (let k = 0; k < K; k++) {
+        const v = bw[hb + k]!;
+        L[k] = L[k]! + v;
+        R[k] = R[k]! - v;
+        wl += v;
+      }
+      const cur = b;
+      b++;
+      while (bn[b] === 0) b++;
+      if (nl < minLeaf) continue;
+      if (count - nl < minLeaf) break;
+      if (vals[vo + b]! <= vals[vo + cur]! + FEATURE_THRESHOLD) continue;
+      const wr = W - wl;
+      let proxy: number;
+      if (gini) {
+        let sqL = 0;
+        let sqR = 0;
+        for (let k = 0; k < K; k++) {
+          sqL += L[k]! * L[k]!;
+          sqR += R[k]! * R[k]!;
+        }
+        proxy = sk ? -wr * (1 - sqR / (wr * wr)) - wl * (1 - sqL / (wl * wl)) : sqL / wl + sqR / wr;
+      } else if (sk) proxy = skEntropyProxy(L, R, K, wl, wr);
+      else {
+        let eL = 0;
+        let eR = 0;
+        for (let k = 0; k < K; k++) {
+          eL += xlogx(L[k]!);
+          eR += xlogx(R[k]!);
+        }
+        proxy = eL + eR - xlogx(wl) - xlogx(wr);
+      }
+      if (proxy > best) {
+        best = proxy;
+        bestB = cur;
+        bestNext = b;
+      }
+    }
+    if (bestB >= 0) {
+      const xv = vals[vo + bestB]!;
+      const xn = vals[vo + bestNext]!;
+      let thr = xv / 2 + xn / 2;
+      if (thr >= xn) thr = xv;
+      this.bestProxy = best;
+      this.bestFeature = f;
+      this.bestThreshold = thr;
+    }
+    return true;
   }
 
   /**
@@ -868,13 +1036,27 @@ class Grower {
     const rows = this.rows;
     if (this.mode === 'exact' && !small) {
       const m = this.m;
-      const nl = this.bestPos;
       const goLeft = this.goLeft;
-      const fo = f * m;
-      for (let p = s; p < e; p++) goLeft[rows[fo + p]!] = p - s < nl ? 1 : 0;
+      const own = this.slot[f]!;
+      let nl = 0;
+      if (own > 0) {
+        // the split feature's sorted segment: its first bestPos rows go left
+        nl = this.bestPos;
+        const fo = own * m;
+        for (let p = s; p < e; p++) goLeft[rows[fo + p]!] = p - s < nl ? 1 : 0;
+      } else {
+        for (let p = s; p < e; p++) {
+          const r = rows[p]!;
+          const l = X[xo + r]! <= thr ? 1 : 0;
+          goLeft[r] = l;
+          nl += l;
+        }
+      }
       const tmp = this.tmp;
-      for (let g = 0; g < this.d; g++) {
-        if (g === f) continue;
+      const segs = rows.length / m;
+      for (let g = 0; g < segs; g++) {
+        // the split feature's own segment is already split at nl (0, the node's rows, never is)
+        if (g === own && own > 0) continue;
         const go = g * m;
         let l = go + s;
         let t = 0;
@@ -885,8 +1067,6 @@ class Grower {
         }
         rows.set(tmp.subarray(0, t), l);
       }
-      // rows[0..] must also hold the node's rows for stats: feature 0 is partitioned above
-      // unless f === 0, whose segment is already split at nl.
       return nl;
     }
     let i = s;
@@ -967,6 +1147,31 @@ export function presort(Xc: Float64Array, n: number, d: number, out: Int32Array 
   return out;
 }
 
+/** Distinct values per feature, and for features with at most BUCKET_MAX of them each row's rank and the values (from the presorted order). */
+export function distinctRanks(Xc: Float64Array, order: Int32Array, n: number, d: number, alloc: Alloc = HEAP_ALLOC): { nDistinct: Int32Array; rank: Uint8Array; distinct: Float64Array } {
+  const nDistinct = new Int32Array(d);
+  const rank = alloc.u8(n * d);
+  const distinct = alloc.f64(d * BUCKET_MAX);
+  for (let f = 0; f < d; f++) {
+    const off = f * n;
+    const vo = f * BUCKET_MAX;
+    let D = 0;
+    let prev = NaN;
+    for (let i = 0; i < n; i++) {
+      const r = order[off + i]!;
+      const v = Xc[off + r]!;
+      if (i === 0 || v !== prev) {
+        if (D < BUCKET_MAX) distinct[vo + D] = v;
+        D++;
+        prev = v;
+      }
+      if (D <= BUCKET_MAX) rank[off + r] = D - 1;
+    }
+    nDistinct[f] = D;
+  }
+  return { nDistinct, rank, distinct };
+}
+
 /** Resolve scikit-learn's max_features to a count in 1..d. */
 export function resolveMaxFeatures(v: unknown, d: number): number {
   if (v === null || v === undefined) return d;
@@ -1019,9 +1224,12 @@ export function prepare(
   cancelled?: () => boolean,
 ): Prepared {
   const Xc = toColumnMajor(X, n, d, alloc.f64(n * d));
-  if (search === 'exact') return { n, d, Xc, order: presort(Xc, n, d, alloc.i32(n * d), cancelled), codes: null, edges: null, nBins: null };
+  if (search === 'exact') {
+    const order = presort(Xc, n, d, alloc.i32(n * d), cancelled);
+    return { n, d, Xc, order, codes: null, edges: null, nBins: null, ...distinctRanks(Xc, order, n, d, alloc) };
+  }
   const b = binColumns(Xc, n, d, maxBins, alloc, cancelled);
-  return { n, d, Xc, order: null, codes: b.codes, edges: b.edges, nBins: b.nBins };
+  return { n, d, Xc, order: null, codes: b.codes, edges: b.edges, nBins: b.nBins, nDistinct: null, rank: null, distinct: null };
 }
 
 /** The arrays of a tree that predictions need (what model files keep). */
