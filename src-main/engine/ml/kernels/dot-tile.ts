@@ -128,13 +128,16 @@ function str(s: string): number[] {
   return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 }
 
-/** The module's bytes. */
-export function dotTileWasm(): Uint8Array<ArrayBuffer> {
+/** Most pages of a shared kernel memory (4 GiB: the shared module's declared maximum). */
+const SHARED_MAX_PAGES = 65536;
+
+/** The module's bytes; `shared`: it imports a shared memory (so helper threads can run it on the same data). */
+export function dotTileWasm(shared = false): Uint8Array<ArrayBuffer> {
   const fn = body();
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [1, 0x60, 8, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 1, 0x7f]),
-    ...section(2, [1, ...str('env'), ...str('mem'), 0x02, 0x00, 1]),
+    ...section(2, [1, ...str('env'), ...str('mem'), 0x02, ...(shared ? [0x03, 1, ...uleb(SHARED_MAX_PAGES)] : [0x00, 1])]),
     ...section(3, [1, 0]),
     ...section(7, [1, ...str('tile'), 0x00, 0]),
     ...section(10, [1, ...fn]),
@@ -156,20 +159,42 @@ export interface DotTileKernel {
 }
 
 let compiled: WebAssembly.Module | null | undefined;
+let compiledShared: WebAssembly.Module | null | undefined;
 
-/** A fresh instance with its own memory, or null where WebAssembly SIMD is not available. */
-export function dotTileKernel(): DotTileKernel | null {
-  if (compiled === undefined) {
-    try {
-      const bytes = dotTileWasm();
-      compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-    } catch {
-      compiled = null;
-    }
+function compile(shared: boolean): WebAssembly.Module | null {
+  try {
+    const bytes = dotTileWasm(shared);
+    return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  } catch {
+    return null;
   }
-  if (!compiled) return null;
-  const memory = new WebAssembly.Memory({ initial: 1 });
-  const inst = new WebAssembly.Instance(compiled, { env: { mem: memory } });
+}
+
+/**
+ * A fresh instance with its own memory, or null where WebAssembly SIMD is
+ * not available. With `shared`: over a shared memory that may grow to
+ * `maxBytes`, or over `memory` (a shared memory of another instance, e.g.
+ * posted to a helper thread).
+ */
+export function dotTileKernel(opts: { shared?: boolean; memory?: WebAssembly.Memory; maxBytes?: number } = {}): DotTileKernel | null {
+  const shared = opts.shared === true || opts.memory !== undefined;
+  if (shared ? compiledShared === undefined : compiled === undefined) {
+    if (shared) compiledShared = compile(true);
+    else compiled = compile(false);
+  }
+  const mod = shared ? compiledShared : compiled;
+  if (!mod) return null;
+  let memory: WebAssembly.Memory;
+  if (opts.memory) memory = opts.memory;
+  else if (shared) {
+    const maximum = Math.min(SHARED_MAX_PAGES, Math.max(1, Math.ceil((opts.maxBytes ?? 2 ** 26) / 65536)));
+    try {
+      memory = new WebAssembly.Memory({ initial: 1, maximum, shared: true });
+    } catch {
+      return null;
+    }
+  } else memory = new WebAssembly.Memory({ initial: 1 });
+  const inst = new WebAssembly.Instance(mod, { env: { mem: memory } });
   const tile = inst.exports.tile as TileFn;
   return {
     memory,
