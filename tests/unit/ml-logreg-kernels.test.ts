@@ -130,3 +130,50 @@ describe('LogisticRegression binary fits split over a helper thread', () => {
     assert.deepEqual(new LogisticRegression().fit(X, y).coefficients.coef, before);
   });
 });
+
+/** K classes by the largest of K random linear scores plus noise. */
+export function synthMulti(n: number, d: number, K: number, seed: number): { X: Matrix; y: Int32Array } {
+  const r = rng(seed);
+  const B = Array.from({ length: K * d }, () => r() * 2 - 1);
+  const data = new Float64Array(n * d);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) data[i * d + j] = (r() + r() + r() - 1.5) * 2;
+    let best = 0;
+    let bestZ = -Infinity;
+    for (let k = 0; k < K; k++) {
+      let z = (r() - 0.5) * 3;
+      for (let j = 0; j < d; j++) z += data[i * d + j]! * B[k * d + j]!;
+      if (z > bestZ) {
+        bestZ = z;
+        best = k;
+      }
+    }
+    y[i] = best;
+  }
+  return { X: { data, rows: n, cols: d }, y };
+}
+
+describe('LogisticRegression multinomial fits split over a helper thread', () => {
+  // 4,000 × 32 × 5 classes (8 in tile panels): above the size where evaluations are shared
+  const { X, y } = synthMulti(4_000, 32, 5, 11);
+
+  it('gives bit-identical coefficients on every fit', async () => {
+    const fits: Float64Array[] = [];
+    for (let k = 0; k < 4; k++) {
+      const { coef, intercept } = new LogisticRegression({ max_iter: 40 }).fit(X, y).coefficients;
+      fits.push(Float64Array.from([...coef, ...intercept]));
+      await new Promise((r) => setTimeout(r, k === 0 ? 400 : 20));
+    }
+    for (const f of fits.slice(1)) assert.deepEqual(f, fits[0]);
+  });
+
+  it('reports an infinite value in X with its row and column', () => {
+    const data = Float64Array.from(X.data);
+    data[3_999 * 32 + 31] = Infinity;
+    assert.throws(
+      () => new LogisticRegression().fit({ data, rows: X.rows, cols: 32 }, y),
+      (e: unknown) => e instanceof LatheError && e.code === 'BAD_DATA' && (e.details as { row: number; column: number }).row === 3_999 && (e.details as { column: number }).column === 31,
+    );
+  });
+});

@@ -13,7 +13,7 @@ import type { Params } from '../../../../src-shared/ml/params.ts';
 import { LOGREG_OWNER, LOGREG_SCHEMA } from '../../../../src-shared/ml/schemas/logreg.ts';
 import { accuracyOf, checkAborted, checkClassTargets, checkMatrix, checkMatrixShape, checkPredictMatrix, notFitted } from '../check.ts';
 import type { Classifier, EstimatorState, FitOptions, Matrix } from '../estimator.ts';
-import { dotTileKernel } from '../kernels/dot-tile.ts';
+import { dotTileKernel, type DotTileKernel } from '../kernels/dot-tile.ts';
 import { linearPanelsKernel, packPanels, type LinearPanelsKernel } from '../kernels/linear-panels.ts';
 import { ChunkTeam } from '../optim/chunk-team.ts';
 import { lbfgs, type LbfgsResult, type Objective } from '../optim/lbfgs.ts';
@@ -779,117 +779,242 @@ function binaryObjectiveSimd(X: Matrix, y: Float64Array, w: Float64Array, C: num
 }
 
 /** Σ w_i [logsumexp(z_i) − z_i,y_i] + ‖W‖²/(2C), z_i = W x_i + b; parameters [W (K×d row-major), b (K)]. */
-function multinomialObjective(X: Matrix, y: Int32Array, w: Float64Array, K: number, C: number, fitIntercept: boolean, signal?: AbortSignal) {
+function multinomialObjective(X: Matrix, y: Int32Array, w: Float64Array, K: number, C: number, fitIntercept: boolean, signal?: AbortSignal): ClosableObjective {
   return multinomialObjectiveSimd(X, y, w, K, C, fitIntercept, signal) ?? multinomialObjectiveJs(X, y, w, K, C, fitIntercept, signal);
 }
 
 /** Most bytes of WASM memory the SIMD objective may take (it holds X twice). */
 const SIMD_MAX_BYTES = 512 * 2 ** 20;
 
+/** Rows per chunk of the SIMD multinomial objective (an evaluation of digits, 1347 rows × 64 × 10 classes, is ~0.5 ms: small chunks let a helper share it). */
+const MULTI_CHUNK_ROWS = 128;
+
+let keptTile: DotTileKernel | null | undefined;
+
+/** A shared-memory tile kernel with at least `bytes`; one instance kept for fits up to KEEP_KERNEL_BYTES (as panelsKernel). */
+function tileKernel(bytes: number): DotTileKernel | null {
+  if (bytes > KEEP_KERNEL_BYTES) {
+    const k = dotTileKernel({ shared: true, maxBytes: bytes });
+    k?.reserve(bytes);
+    return k;
+  }
+  if (keptTile === undefined) keptTile = dotTileKernel({ shared: true, maxBytes: KEEP_KERNEL_BYTES });
+  keptTile?.reserve(bytes);
+  return keptTile;
+}
+
+let chunkTile: { memory: WebAssembly.Memory; kern: DotTileKernel } | null = null;
+
+function tileOver(memory: WebAssembly.Memory): DotTileKernel {
+  if (chunkTile?.memory !== memory) {
+    const kern = keptTile?.memory === memory ? keptTile : dotTileKernel({ memory });
+    if (!kern) throw new LatheError('INTERNAL', `${OWNER}: WebAssembly SIMD is missing on a helper thread.`);
+    chunkTile = { memory, kern };
+  }
+  return chunkTile.kern;
+}
+
+/** Where the SIMD multinomial objective keeps things in its shared tile-kernel memory; byte offsets. */
+export interface MultinomialLayout {
+  memory: WebAssembly.Memory;
+  n: number;
+  d: number;
+  K: number;
+  /** X in 4-row panels */
+  xp: number;
+  /** per chunk: Xᵀ of its rows in 4-feature panels (panel stride: the chunk's rows rounded up to 4) */
+  xt: number;
+  /** class codes (int32) and sample weights (double) */
+  y: number;
+  w: number;
+  /** W in 4-class panels, then the K intercepts */
+  W: number;
+  bias: number;
+  /** zeros (norms of the tiles) and the tile's 4 thresholds (unused) */
+  zero: number;
+  thr: number;
+  /** per chunk: ∂/∂W (K × d), ∂/∂b (K), loss */
+  out: number;
+  /** per thread: scores, residuals and gradient tiles of one chunk */
+  scratch: number;
+  scratchBytes: number;
+}
+
 /**
- * The multinomial objective with both products on the WASM SIMD tile kernel
- * (kernels/dot-tile.ts; norms set to 0, so a tile gives −2·dot exactly):
- * Z = X Wᵀ from X in 4-row panels, and the gradient Rᵀ X from Xᵀ in
- * 4-feature panels against the residuals in 4-class panels. Sums run over
- * features / rows in order, like the scalar loops. Null where WASM SIMD is
+ * One chunk (MULTI_CHUNK_ROWS rows) of the multinomial objective on the WASM
+ * SIMD tile kernel (kernels/dot-tile.ts; norms 0, so a tile gives −2·dot
+ * exactly), by the calling thread (0) or a helper (1) in its own scratch:
+ * scores X Wᵀ four classes per tile pass, the softmax, residuals and loss in
+ * JavaScript, then the chunk's gradient Rᵀ X from its Xᵀ panels. Sums run
+ * over features / rows in order. Results are copied out only while
+ * `current()` holds.
+ */
+export function multinomialSimdChunk(a: MultinomialLayout, c: number, thread: number, current: () => boolean): void {
+  const kern = tileOver(a.memory);
+  const f = new Float64Array(a.memory.buffer);
+  const yc = new Int32Array(a.memory.buffer);
+  const { d, K } = a;
+  const K4 = (K + 3) & ~3;
+  const d4 = (d + 3) & ~3;
+  const CH = MULTI_CHUNK_ROWS;
+  const i0 = c * CH;
+  const nr = Math.min(a.n, i0 + CH) - i0;
+  const nr4 = (nr + 3) & ~3;
+  const fo = a.scratch + thread * a.scratchBytes;
+  const ro = fo + 8 * K4 * CH;
+  const go = ro + 8 * K4 * CH;
+  for (let A = 0; A < K4; A += 4) kern.tile(a.W + 8 * A * d, a.xp + 8 * i0 * d, a.zero, a.zero, fo + 8 * A * CH, nr4 >> 2, d, a.thr);
+  const out = fo / 8;
+  const rp = ro / 8;
+  const yp = a.y / 4;
+  const wp = a.w / 8;
+  const bp = a.bias / 8;
+  const e = new Float64Array(K);
+  const gb = new Float64Array(K);
+  let loss = 0;
+  for (let il = 0; il < nr; il++) {
+    // z = −½·tile + b, softmax and residuals of row i0 + il
+    const base = out + (il >> 2) * 16 + (il & 3);
+    let mx = -Infinity;
+    for (let k = 0; k < K; k++) {
+      const zk = -0.5 * f[base + (k >> 2) * 4 * CH + (k & 3) * 4]! + f[bp + k]!;
+      e[k] = zk;
+      if (zk > mx) mx = zk;
+    }
+    const yi = yc[yp + i0 + il]!;
+    const wi = f[wp + i0 + il]!;
+    const zy = e[yi]! - mx;
+    let sum = 0;
+    for (let k = 0; k < K; k++) {
+      const v = Math.exp(e[k]! - mx);
+      e[k] = v;
+      sum += v;
+    }
+    // loss = log Σ e^{z} − z_y = log(sum) − (z_y − mx)
+    loss += wi * (Math.log(sum) - zy);
+    const inv = 1 / sum;
+    const rr = rp + 4 * il;
+    for (let k = 0; k < K; k++) {
+      const r = wi * (e[k]! * inv - (k === yi ? 1 : 0));
+      gb[k] = gb[k]! + r;
+      f[rr + (k >> 2) * 4 * CH + (k & 3)] = r;
+    }
+  }
+  // rows past n in the last panel, and classes past K in the last class panel, have residual 0
+  for (let A = 0; A < K4; A += 4) {
+    const o = rp + A * CH;
+    for (let il = nr; il < nr4; il++) f.fill(0, o + 4 * il, o + 4 * il + 4);
+    if (K - A < 4) for (let il = 0; il < nr; il++) for (let q = K - A; q < 4; q++) f[o + 4 * il + q] = 0;
+  }
+  const xt = a.xt + 8 * c * d4 * CH;
+  for (let A = 0; A < K4; A += 4) kern.tile(ro + 8 * A * CH, xt, a.zero, a.zero, go + 8 * A * d4, d4 >> 2, nr4, a.thr);
+  if (!current()) return;
+  const op = a.out / 8 + c * (K * d + K + 1);
+  for (let A = 0; A < K4; A += 4) {
+    const kMax = Math.min(4, K - A);
+    const t = go / 8 + A * d4;
+    for (let qi = 0; qi < kMax; qi++) {
+      const o = op + (A + qi) * d;
+      for (let j = 0; j < d; j++) f[o + j] = -0.5 * f[t + (j >> 2) * 16 + qi * 4 + (j & 3)]!;
+    }
+  }
+  for (let k = 0; k < K; k++) f[op + K * d + k] = gb[k]!;
+  f[op + K * d + K] = loss;
+}
+
+/**
+ * The multinomial objective on the WASM SIMD tile kernel in chunks of rows
+ * (multinomialSimdChunk) over a shared memory; from TEAM_MIN_VALUES
+ * rows × features × classes on, a helper thread takes chunks of every
+ * evaluation. Chunk results are added in chunk order. Null where WASM SIMD is
  * missing or X is too big to hold twice.
  */
-function multinomialObjectiveSimd(X: Matrix, y: Int32Array, w: Float64Array, K: number, C: number, fitIntercept: boolean, signal?: AbortSignal) {
+function multinomialObjectiveSimd(X: Matrix, y: Int32Array, w: Float64Array, K: number, C: number, fitIntercept: boolean, signal?: AbortSignal): ClosableObjective | null {
   const n = X.rows;
   const d = X.cols;
+  const CH = MULTI_CHUNK_ROWS;
+  const nChunks = Math.max(1, Math.ceil(n / CH));
   const n4 = (n + 3) & ~3;
   const d4 = (d + 3) & ~3;
   const K4 = (K + 3) & ~3;
   const xpOff = 0;
   const xtOff = xpOff + 8 * n4 * d;
-  const wOff = xtOff + 8 * d4 * n4;
-  const rOff = wOff + 8 * K4 * d;
-  const zeroOff = rOff + 8 * K4 * n4;
-  const thrOff = zeroOff + 8 * Math.max(n4, d4, K4);
+  const yOff = xtOff + 8 * nChunks * d4 * CH;
+  const wOff = yOff + 8 * ((n4 + 1) >> 1);
+  const WOff = wOff + 8 * n4;
+  const biasOff = WOff + 8 * K4 * d;
+  const zeroOff = biasOff + 8 * K4;
+  const thrOff = zeroOff + 8 * (Math.max(CH, d4) + 4);
   const outOff = thrOff + 32;
-  // the forward pass leaves each 4-class panel's scores in its own region (4·n4 doubles), read in place by the softmax
-  const outStride = 4 * n4;
-  const end = outOff + 8 * Math.max(outStride * (K4 >> 2), 4 * d4);
+  const scratchOff = outOff + 8 * nChunks * (K * d + K + 1);
+  const scratchBytes = 8 * (2 * K4 * CH + K4 * d4);
+  const end = scratchOff + 2 * scratchBytes;
   if (end > SIMD_MAX_BYTES) return null;
-  const kern = dotTileKernel();
+  const kern = tileKernel(end);
   if (!kern) return null;
-  kern.reserve(end);
   const f = new Float64Array(kern.memory.buffer);
+  const yc = new Int32Array(kern.memory.buffer);
   const x = X.data;
+  // the tile kernel reads whole panels: zero what the data do not fill (a kept memory holds the last fit's values)
+  f.fill(0, xpOff / 8, yOff / 8);
+  f.fill(0, WOff / 8, outOff / 8);
   let finite = 0;
   for (let i = 0; i < n; i++) {
+    const c = Math.floor(i / CH);
+    const il = i - c * CH;
+    const nr4 = ((Math.min(n, (c + 1) * CH) - c * CH + 3) & ~3);
+    const xt = xtOff / 8 + c * d4 * CH;
     for (let j = 0; j < d; j++) {
       const v = x[i * d + j]!;
       finite += v - v; // NaN once a value is NaN or ±Infinity
       f[xpOff / 8 + (i >> 2) * 4 * d + 4 * j + (i & 3)] = v;
-      f[xtOff / 8 + (j >> 2) * 4 * n4 + 4 * i + (j & 3)] = v;
+      f[xt + (j >> 2) * 4 * nr4 + 4 * il + (j & 3)] = v;
     }
+    yc[yOff / 4 + i] = y[i]!;
+    f[wOff / 8 + i] = w[i]!;
   }
   if (finite !== 0) checkMatrix(X, OWNER);
+  const layout: MultinomialLayout = {
+    memory: kern.memory,
+    n,
+    d,
+    K,
+    xp: xpOff,
+    xt: xtOff,
+    y: yOff,
+    w: wOff,
+    W: WOff,
+    bias: biasOff,
+    zero: zeroOff,
+    thr: thrOff,
+    out: outOff,
+    scratch: scratchOff,
+    scratchBytes,
+  };
+  const team = n * d * K4 >= TEAM_MIN_VALUES ? new ChunkTeam(nChunks, { module: import.meta.url, fn: 'multinomialSimdChunk', args: layout }, true) : null;
   const alpha = Number.isFinite(C) ? 1 / C : 0;
-  const out = outOff / 8;
-  const wp = wOff / 8;
-  const rp = rOff / 8;
+  const Wp = WOff / 8;
+  const bp = biasOff / 8;
+  const op = outOff / 8;
   const bo = K * d;
-  // per class: where its score sits in a row's forward output, and its residual in a row's slot
-  const zAt = new Int32Array(K);
-  const rAt = new Int32Array(K);
-  for (let k = 0; k < K; k++) {
-    zAt[k] = (k >> 2) * outStride + (k & 3) * 4;
-    rAt[k] = (k >> 2) * 4 * n4 + (k & 3);
-  }
-  const bias = new Float64Array(K);
-  const e = new Float64Array(K);
-  const gb = new Float64Array(K);
-  return (p: Float64Array, g: Float64Array): number => {
-    for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) f[wp + (k >> 2) * 4 * d + 4 * j + (k & 3)] = p[k * d + j]!;
-    for (let k = 0; k < K; k++) bias[k] = fitIntercept ? p[bo + k]! : 0;
-    // scores X Wᵀ, four classes per tile pass
-    for (let A = 0; A < K4; A += 4) {
-      if (A > 0) checkAborted(signal, OWNER);
-      kern.tile(wOff + 8 * A * d, xpOff, zeroOff, zeroOff, outOff + 8 * (A >> 2) * outStride, n4 >> 2, d, thrOff);
-    }
-    gb.fill(0);
+  const stride = K * d + K + 1;
+  const local = (c: number): void => {
+    if (c > 0) checkAborted(signal, OWNER);
+    multinomialSimdChunk(layout, c, 0, always);
+  };
+  const objective: ClosableObjective = (p: Float64Array, g: Float64Array): number => {
+    for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) f[Wp + (k >> 2) * 4 * d + 4 * j + (k & 3)] = p[k * d + j]!;
+    for (let k = 0; k < K; k++) f[bp + k] = fitIntercept ? p[bo + k]! : 0;
+    if (team) team.run(local);
+    else for (let c = 0; c < nChunks; c++) local(c);
+    g.fill(0);
     let loss = 0;
-    for (let i = 0; i < n; i++) {
-      // z = −½·tile + b (the tile gives −2·dot exactly), softmax and residuals of row i
-      const base = out + (i >> 2) * 16 + (i & 3);
-      let mx = -Infinity;
-      for (let k = 0; k < K; k++) {
-        const zk = -0.5 * f[base + zAt[k]!]! + bias[k]!;
-        e[k] = zk;
-        if (zk > mx) mx = zk;
-      }
-      const yi = y[i]!;
-      const wi = w[i]!;
-      const zy = e[yi]! - mx;
-      let sum = 0;
-      for (let k = 0; k < K; k++) {
-        const v = Math.exp(e[k]! - mx);
-        e[k] = v;
-        sum += v;
-      }
-      // loss = log Σ e^{z} − z_y = log(sum) − (z_y − mx)
-      loss += wi * (Math.log(sum) - zy);
-      const inv = 1 / sum;
-      const ro = rp + 4 * i;
-      for (let k = 0; k < K; k++) {
-        const r = wi * (e[k]! * inv - (k === yi ? 1 : 0));
-        gb[k] = gb[k]! + r;
-        f[ro + rAt[k]!] = r;
-      }
+    for (let c = 0; c < nChunks; c++) {
+      const o = op + c * stride;
+      for (let j = 0; j < bo; j++) g[j] = g[j]! + f[o + j]!;
+      if (fitIntercept) for (let k = 0; k < K; k++) g[bo + k] = g[bo + k]! + f[o + bo + k]!;
+      loss += f[o + bo + K]!;
     }
-    // gradient of W = Rᵀ X
-    for (let A = 0; A < K4; A += 4) {
-      checkAborted(signal, OWNER);
-      kern.tile(rOff + 8 * A * n4, xtOff, zeroOff, zeroOff, outOff, d4 >> 2, n4, thrOff);
-      const kMax = Math.min(4, K - A);
-      for (let qi = 0; qi < kMax; qi++) {
-        const go = (A + qi) * d;
-        for (let j = 0; j < d; j++) g[go + j] = -0.5 * f[out + (j >> 2) * 16 + qi * 4 + (j & 3)]!;
-      }
-    }
-    if (fitIntercept) for (let k = 0; k < K; k++) g[bo + k] = gb[k]!;
     let pen = 0;
     for (let j = 0; j < K * d; j++) {
       pen += p[j]! * p[j]!;
@@ -897,6 +1022,12 @@ function multinomialObjectiveSimd(X: Matrix, y: Int32Array, w: Float64Array, K: 
     }
     return loss + 0.5 * alpha * pen;
   };
+  objective.close = () => {
+    if (!team) return;
+    team.close();
+    if (team.helperBusy && keptTile === kern) keptTile = undefined;
+  };
+  return objective;
 }
 
 function multinomialObjectiveJs(X: Matrix, y: Int32Array, w: Float64Array, K: number, C: number, fitIntercept: boolean, signal?: AbortSignal) {
