@@ -16,9 +16,12 @@ import {
   K_FLOAT,
   K_INT,
   K_STRING,
+  DATE_ISO,
   chooseDateFormat,
   classify,
   dateValue,
+  fastIsoDate,
+  fastNumber,
   isMissing,
   scan,
   scanBool,
@@ -217,7 +220,8 @@ function tryBuild(ctx: ChunkContext, j: number, st: ColumnState): ColumnData | n
           let s = starts[idx]!;
           let e = ends[idx]!;
           if (flags[idx] === FIELD_RAW) [b, s, e] = fieldBytes(ctx, idx);
-          const v = scanNumber(b, s, e, dec);
+          let v = fastNumber(b, s, e, dec);
+          if (scan.cls === 0) v = scanNumber(b, s, e, dec);
           if (scan.cls === 1) {
             out[i] = v;
             continue;
@@ -240,7 +244,8 @@ function tryBuild(ctx: ChunkContext, j: number, st: ColumnState): ColumnData | n
         let s = starts[idx]!;
         let e = ends[idx]!;
         if (flags[idx] === FIELD_RAW) [b, s, e] = fieldBytes(ctx, idx);
-        const v = scanNumber(b, s, e, dec);
+        let v = fastNumber(b, s, e, dec);
+        if (scan.cls === 0) v = scanNumber(b, s, e, dec);
         if (scan.cls === 1) {
           if (v > 2147483647 || v < -2147483648) {
             st.wide = true;
@@ -267,7 +272,8 @@ function tryBuild(ctx: ChunkContext, j: number, st: ColumnState): ColumnData | n
         let s = starts[idx]!;
         let e = ends[idx]!;
         if (flags[idx] === FIELD_RAW) [b, s, e] = fieldBytes(ctx, idx);
-        const v = scanNumber(b, s, e, dec);
+        let v = fastNumber(b, s, e, dec);
+        if (scan.cls === 0) v = scanNumber(b, s, e, dec);
         if (scan.cls !== 0) {
           out[i] = v;
           continue;
@@ -305,8 +311,18 @@ function tryBuild(ctx: ChunkContext, j: number, st: ColumnState): ColumnData | n
     case K_DATE: {
       const out = f64Of(ctx, j);
       const fmt = chooseDateFormat(st.dmask);
+      // a column of plain ISO dates so far: such a field cannot change its kind or format
+      const iso = st.dmask === DATE_ISO;
       for (let i = 0; i < n; i++) {
-        const [b, s, e] = fieldBytes(ctx, i * ncols + j);
+        const idx = i * ncols + j;
+        if (iso && flags[idx] !== FIELD_RAW) {
+          const t = fastIsoDate(buf, starts[idx]!, ends[idx]!);
+          if (t === t) {
+            out[i] = t;
+            continue;
+          }
+        }
+        const [b, s, e] = fieldBytes(ctx, idx);
         scanDate(b, s, e);
         if (scan.dmask) {
           const m = st.dmask & scan.dmask;
