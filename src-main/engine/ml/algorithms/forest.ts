@@ -124,7 +124,8 @@ abstract class BaseForest {
     const parallel = threads > 1 && nTrees > 1 && n * nTrees >= PARALLEL_MIN_WORK;
     const search = chooseSearch(this.params.split_search, n);
     const alloc = parallel ? SHARED_ALLOC : HEAP_ALLOC;
-    const prep = prepare(X.data, n, X.cols, search, this.params.max_bins as number, alloc, signal ? () => signal.aborted : undefined);
+    // exact search draws as scikit-learn (sklearn proxies): classification scans low-cardinality features by per-value counts
+    const prep = prepare(X.data, n, X.cols, search, this.params.max_bins as number, alloc, signal ? () => signal.aborted : undefined, nClasses > 0 && search === 'exact');
     let ys: Int32Array | Float64Array;
     if (parallel) {
       ys = y instanceof Int32Array ? new Int32Array(new SharedArrayBuffer(n * 4)) : new Float64Array(new SharedArrayBuffer(n * 8));

@@ -330,8 +330,9 @@ class Grower {
       let wide = 0;
       // (Lathe's own entropy proxy sums per row, so its rounding, and with it a tie, could differ: not bucketed.)
       const exactSums = cfg.criterion === 'gini' || cfg.sklearnSeed !== undefined;
+      if (prep.rank && !(this.cls && exactSums)) throw new LatheError('INTERNAL', 'Data prepared for per-value scans (no presorted order for low-cardinality features) was given to a tree that cannot use them.');
       for (let f = 0; f < d; f++) {
-        if (this.cls && exactSums && prep.rank && prep.nDistinct![f]! <= BUCKET_MAX) this.bucketed[f] = 1;
+        if (prep.rank && prep.nDistinct![f]! <= BUCKET_MAX) this.bucketed[f] = 1;
         else wide++;
       }
       // Partitioning costs ~wide segments per split, sorting maxF·log2(rows)
@@ -1147,29 +1148,101 @@ export function presort(Xc: Float64Array, n: number, d: number, out: Int32Array 
   return out;
 }
 
-/** Distinct values per feature, and for features with at most BUCKET_MAX of them each row's rank and the values (from the presorted order). */
-export function distinctRanks(Xc: Float64Array, order: Int32Array, n: number, d: number, alloc: Alloc = HEAP_ALLOC): { nDistinct: Int32Array; rank: Uint8Array; distinct: Float64Array } {
+const HASH_BITS = 10; // 1024 slots for at most BUCKET_MAX (+1) values
+const HASH_MASK = (1 << HASH_BITS) - 1;
+
+/** Scratch of rankColumn (one per thread). */
+const hashVals = new Float64Array(1 << HASH_BITS);
+const hashUsed = new Int32Array(1 << HASH_BITS);
+const hashRank = new Uint8Array(1 << HASH_BITS);
+let hashEpoch = 0;
+let slotOf = new Int16Array(0);
+
+/**
+ * Ranks of column off..off+n of Xc among its distinct values, into
+ * rank[off..], and the distinct values ascending into vals[vo..]: their
+ * count, or −1 as soon as there are more than BUCKET_MAX (NaN never matches,
+ * so it counts as "more"). One pass through a small hash table on the bits
+ * of each value (a binary search per row costs as much as a sort, its
+ * branches being unpredictable), then a sort of the few distinct values.
+ */
+function rankColumn(Xc: Float64Array, bits: Uint32Array, off: number, n: number, rank: Uint8Array, vals: Float64Array, vo: number): number {
+  if (slotOf.length < n) slotOf = new Int16Array(n);
+  const epoch = ++hashEpoch;
+  const slots: number[] = [];
+  let last = NaN;
+  let lastSlot = 0;
+  for (let i = 0; i < n; i++) {
+    const v = Xc[off + i]!;
+    if (v !== last) {
+      const b = 2 * (off + i);
+      let h = Math.imul(bits[b]! ^ Math.imul(bits[b + 1]!, 0x9e3779b1), 0x85ebca6b) >>> (32 - HASH_BITS);
+      while (hashUsed[h] === epoch && hashVals[h] !== v) h = (h + 1) & HASH_MASK;
+      if (hashUsed[h] !== epoch) {
+        if (slots.length > BUCKET_MAX || v !== v) return -1;
+        hashUsed[h] = epoch;
+        hashVals[h] = v;
+        slots.push(h);
+      }
+      last = v;
+      lastSlot = h;
+    }
+    slotOf[i] = lastSlot;
+  }
+  // −0 and 0 hash apart but are one value: equal neighbours after sorting share a rank
+  slots.sort((a, b) => hashVals[a]! - hashVals[b]!);
+  let D = 0;
+  for (let j = 0; j < slots.length; j++) {
+    const h = slots[j]!;
+    const v = hashVals[h]!;
+    if (j === 0 || v !== vals[vo + D - 1]) {
+      if (D === BUCKET_MAX) return -1;
+      vals[vo + D++] = v;
+    }
+    hashRank[h] = D - 1;
+  }
+  for (let i = 0; i < n; i++) rank[off + i] = hashRank[slotOf[i]!]!;
+  return D;
+}
+
+/**
+ * Per feature: its distinct values and each row's rank among them when there
+ * are at most BUCKET_MAX (nDistinct[f]; BUCKET_MAX + 1 stands for "more"),
+ * and, for the other features (or all when `orderAll`), row indices sorted by
+ * value (d × n; the segments of low-cardinality features are left empty
+ * otherwise). `cancelled` is polled per feature.
+ */
+export function presortAndRank(
+  Xc: Float64Array,
+  n: number,
+  d: number,
+  alloc: Alloc = HEAP_ALLOC,
+  orderAll = false,
+  cancelled?: () => boolean,
+): { order: Int32Array; nDistinct: Int32Array; rank: Uint8Array; distinct: Float64Array } {
+  const order = alloc.i32(n * d);
   const nDistinct = new Int32Array(d);
   const rank = alloc.u8(n * d);
   const distinct = alloc.f64(d * BUCKET_MAX);
+  const bits = new Uint32Array(Xc.buffer, Xc.byteOffset, 2 * n * d);
+  let sv: Float64Array | null = null;
+  let si: Int32Array | null = null;
   for (let f = 0; f < d; f++) {
+    if (cancelled && cancelled()) throw new LatheError('CANCELLED', 'Sorting the features was cancelled.');
     const off = f * n;
-    const vo = f * BUCKET_MAX;
-    let D = 0;
-    let prev = NaN;
+    const D = rankColumn(Xc, bits, off, n, rank, distinct, f * BUCKET_MAX);
+    nDistinct[f] = D < 0 ? BUCKET_MAX + 1 : D;
+    if (D >= 0 && !orderAll) continue;
+    sv ??= new Float64Array(n);
+    si ??= new Int32Array(n);
     for (let i = 0; i < n; i++) {
-      const r = order[off + i]!;
-      const v = Xc[off + r]!;
-      if (i === 0 || v !== prev) {
-        if (D < BUCKET_MAX) distinct[vo + D] = v;
-        D++;
-        prev = v;
-      }
-      if (D <= BUCKET_MAX) rank[off + r] = D - 1;
+      sv[i] = Xc[off + i]!;
+      si[i] = i;
     }
-    nDistinct[f] = D;
+    sortPairs(sv, si, 0, n);
+    order.set(si, off);
   }
-  return { nDistinct, rank, distinct };
+  return { order, nDistinct, rank, distinct };
 }
 
 /** Resolve scikit-learn's max_features to a count in 1..d. */
@@ -1213,7 +1286,13 @@ export const SHARED_ALLOC: Alloc = {
   u8: (len) => new Uint8Array(new SharedArrayBuffer(len)),
 };
 
-/** Column-major copy plus the structures of the chosen split search. */
+/**
+ * Column-major copy plus the structures of the chosen split search.
+ * `bucketable`: the trees grown on it are classifiers whose split proxies sum
+ * class weights exactly (Gini, or scikit-learn's drawing mode), so features
+ * with few distinct values are scanned by per-value counts and need no
+ * presorted order (see Grower); otherwise every feature is presorted.
+ */
 export function prepare(
   X: Float64Array,
   n: number,
@@ -1222,11 +1301,12 @@ export function prepare(
   maxBins: number,
   alloc: Alloc = HEAP_ALLOC,
   cancelled?: () => boolean,
+  bucketable = false,
 ): Prepared {
   const Xc = toColumnMajor(X, n, d, alloc.f64(n * d));
   if (search === 'exact') {
-    const order = presort(Xc, n, d, alloc.i32(n * d), cancelled);
-    return { n, d, Xc, order, codes: null, edges: null, nBins: null, ...distinctRanks(Xc, order, n, d, alloc) };
+    if (!bucketable) return { n, d, Xc, order: presort(Xc, n, d, alloc.i32(n * d), cancelled), codes: null, edges: null, nBins: null, nDistinct: null, rank: null, distinct: null };
+    return { n, d, Xc, codes: null, edges: null, nBins: null, ...presortAndRank(Xc, n, d, alloc, false, cancelled) };
   }
   const b = binColumns(Xc, n, d, maxBins, alloc, cancelled);
   return { n, d, Xc, order: null, codes: b.codes, edges: b.edges, nBins: b.nBins, nDistinct: null, rank: null, distinct: null };

@@ -140,7 +140,8 @@ abstract class BaseTree {
     const signal = opts.signal;
     const cancelled = signal ? (): boolean => signal.aborted : undefined;
     const search = chooseSearch(this.params.split_search, X.rows);
-    const prep = prepare(X.data, X.rows, X.cols, search, this.params.max_bins as number, undefined, cancelled);
+    // classification with exact search scans low-cardinality features by per-value counts (sklearn's proxies: see tree-core)
+    const prep = prepare(X.data, X.rows, X.cols, search, this.params.max_bins as number, undefined, cancelled, criterion !== 'mse' && search === 'exact');
     checkAborted(opts.signal, this.owner);
     const cfg = growConfig(this.params, criterion, nClasses, X.cols);
     // exact search grows scikit-learn's tree for the same random_state (same feature order, same tie-breaks)
