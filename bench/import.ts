@@ -68,6 +68,7 @@ async function childLathe(csv: string, dbFile: string): Promise<void> {
   const { importFile } = await import('../src-main/engine/ingest/import.ts');
   const { lastParallel } = await import('../src-main/engine/ingest/parallel.ts');
   const { lastImport } = await import('../src-main/engine/ingest/import.ts');
+  const { lastPipeline } = await import('../src-main/engine/ingest/pipeline.ts');
   const { openDb } = await import('../src-main/engine/store/db.ts');
   const { insertDataset, insertChunk, completeDataset } = await import('../src-main/engine/store/datasets.ts');
   type NewDataset = import('../src-main/engine/store/datasets.ts').NewDataset;
@@ -130,6 +131,7 @@ async function childLathe(csv: string, dbFile: string): Promise<void> {
       maxRssKB: process.resourceUsage().maxRSS,
       cpuSeconds: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1e6,
       path: lastImport.path,
+      ...(lastImport.path === 'pipeline' ? { pipeline: Object.fromEntries(Object.entries(lastPipeline).map(([k, v]) => [k, Math.round(v)])) } : {}),
       ...(lastImport.path === 'parallel' ? { segments: `${lastParallel.mainSegments} import thread + ${lastParallel.workerSegments} worker, ${lastParallel.passes} pass(es)` } : {}),
     }),
   );
@@ -254,6 +256,7 @@ async function main(): Promise<void> {
       `Lathe/${peer.name}: time ${(lathe.wall / peer.wall).toFixed(2)}× (in-process ${(Number(lathe.inner.importSeconds) / Number(peer.inner.importSeconds)).toFixed(2)}×), peak RSS ${(lathe.rssMB / peer.rssMB).toFixed(2)}×`,
     );
   }
+  console.log(`Lathe: CPU ${Number(lathe.inner.cpuSeconds).toFixed(2)} s${lathe.inner.pipeline ? `; pipeline ms ${JSON.stringify(lathe.inner.pipeline)}` : ''}`);
   const arrowMB = Number(lathe.inner.arrowBytes) / 1048576;
   console.log(`Lathe: ${String(lathe.inner.rows)} rows, kinds ${String(lathe.inner.kinds)}, ${String(lathe.inner.chunks)} chunks, Arrow ${arrowMB.toFixed(1)} MB; peak RSS / Arrow size = ${(lathe.rssMB / arrowMB).toFixed(2)} (target < 2)`);
   console.log('(the machine is shared with other engineers while this runs: timings vary from run to run)');

@@ -5,11 +5,12 @@
  * keeps the statistics. At most MAX_IN_FLIGHT chunks are on their way at
  * once, so a slow writer holds the parser back instead of piling up chunks.
  */
+import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { toWireError } from '../../../src-shared/errors.ts';
 import { encodeBatchStream } from '../arrow/ipc-write.ts';
 import type { ColumnLayout } from '../arrow/ipc-write.ts';
-import { INITIAL_BUFFER, csvPass, readPrelude } from './csv-pass.ts';
+import { csvPass, readPrelude } from './csv-pass.ts';
 import type { PassResult, PassState } from './csv-pass.ts';
 import { ColumnState, seedOf } from './infer.ts';
 import type { ChunkColumn, FromPipe, PipeRun, ToPipe } from './pipeline-protocol.ts';
@@ -24,6 +25,14 @@ if (!port) throw new Error('pipe-worker.ts runs as a worker thread');
  * next takes here, so its buffer is back before the next is encoded.
  */
 export const MAX_IN_FLIGHT = 1;
+
+/**
+ * The read buffer's first size: a pipelined chunk (at most 32,768 rows) of
+ * a typical table fits with room for the next read, and every byte of it
+ * becomes resident as the file streams through (the sequential path's 8 MB
+ * would be 4 MB more of the memory budget). Longer rows grow it.
+ */
+const READ_BUFFER = 4 << 20;
 
 function post(m: FromPipe, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(m, transfer);
@@ -48,6 +57,7 @@ async function room(): Promise<void> {
 }
 
 async function run(r: PipeRun): Promise<void> {
+  const elu0 = performance.eventLoopUtilization();
   const { path, gzip, prepared, skipBadRows, chunkRows } = r;
   const names = prepared.names;
   const states = names.map((n) => new ColumnState(n));
@@ -55,7 +65,7 @@ async function run(r: PipeRun): Promise<void> {
   for (let pass: 1 | 2 = 1; ; pass = 2) {
     const src = await openSource(path, gzip);
     try {
-      const pre = await readPrelude(path, src, Buffer.allocUnsafe(INITIAL_BUFFER), gzip, prepared);
+      const pre = await readPrelude(path, src, Buffer.allocUnsafe(READ_BUFFER), gzip, prepared);
       const ps: PassState = {
         path,
         dialect: prepared.dialect,
@@ -86,7 +96,8 @@ async function run(r: PipeRun): Promise<void> {
     // a chunk was written with another storage than the final kind
     post({ t: 'reset' });
   }
-  post({ t: 'end', states: states.map((s) => ({ ...seedOf(s), conflict: s.conflict })), result });
+  const busyMs = performance.eventLoopUtilization(elu0).active;
+  post({ t: 'end', states: states.map((s) => ({ ...seedOf(s), conflict: s.conflict })), result, busyMs });
 }
 
 port.on('message', (m: ToPipe) => {

@@ -34,5 +34,6 @@ export type FromPipe =
   | { t: 'chunk'; rows: number; ipc: Uint8Array; addStats: boolean[]; cols: ChunkColumn[]; bytes: number; pass: 1 | 2 }
   /** pass 1 wrote a chunk with another storage than a column's final kind: pass 2 follows */
   | { t: 'reset' }
-  | { t: 'end'; states: (StateSeed & { conflict: KindConflict | null })[]; result: PassResult }
+  /** `busyMs`: the worker's event loop active time (reading waits and waits for a free buffer not counted) */
+  | { t: 'end'; states: (StateSeed & { conflict: KindConflict | null })[]; result: PassResult; busyMs: number }
   | { t: 'error'; error: WireError };
