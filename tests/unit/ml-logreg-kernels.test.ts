@@ -9,6 +9,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { linearPanelsKernel, packPanels } from '../../src-main/engine/ml/kernels/linear-panels.ts';
+import { expSimd } from '../../src-main/engine/ml/kernels/exp-simd.ts';
 import { LogisticRegression } from '../../src-main/engine/ml/algorithms/logreg.ts';
 import { LatheError } from '../../src-shared/errors.ts';
 import type { Matrix } from '../../src-main/engine/ml/estimator.ts';
@@ -74,6 +75,34 @@ describe('linear panel kernels', () => {
       const got = f[o]! + f[o + 1]! + (f[o + 2]! + f[o + 3]!);
       assert.ok(Math.abs(got - s) <= 1e-12 * Math.max(1, Math.abs(s)), `feature ${j}: ${got} vs ${s}`);
     }
+  });
+});
+
+describe('SIMD exp', () => {
+  const memory = new WebAssembly.Memory({ initial: 64, maximum: 64, shared: true });
+  const vexp = expSimd(memory);
+  it('gives Math.exp bit for bit: fdlibm branches, their high-word boundaries, overflow, underflow, NaN, ±Infinity, ±0', { skip: vexp === null }, () => {
+    const f = new Float64Array(memory.buffer);
+    const view = new DataView(new ArrayBuffer(8));
+    const fromWords = (hi: number, lo: number): number => {
+      view.setUint32(0, lo, true);
+      view.setUint32(4, hi >>> 0, true);
+      return view.getFloat64(0, true);
+    };
+    const r = rng(99);
+    const xs: number[] = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 2, -2, 0.5, Math.LN2, -Math.LN2, 709.78, 709.79, -745.1, -745.2, 2 ** -28, -(2 ** -28), 1e-300, 5e-324];
+    for (const [lo, hi] of [[-1, 1], [-6, 6], [-50, 0], [-760, 760], [-1e-7, 1e-7], [-710, -700], [700, 712]] as const) for (let i = 0; i < 40_000; i++) xs.push(lo + (hi - lo) * r());
+    // fdlibm's thresholds are on the high word: sweep the low word around each, both signs
+    for (const h of [0x3fd62e42, 0x3fd62e43, 0x3ff0a2b1, 0x3ff0a2b2, 0x3e2fffff, 0x3e300000, 0x40862e41, 0x40862e42]) {
+      for (const sign of [0, 0x80000000]) for (let i = 0; i < 5_000; i++) xs.push(fromWords(h | sign, (r() * 2 ** 32) >>> 0));
+    }
+    for (let i = 0; i < 50_000; i++) xs.push(fromWords((r() * 2 ** 32) >>> 0, (r() * 2 ** 32) >>> 0));
+    if (xs.length % 2) xs.push(1);
+    f.set(xs, 0);
+    vexp!(0, xs.length / 2);
+    let bad = 0;
+    for (let i = 0; i < xs.length; i++) if (!Object.is(f[i], Math.exp(xs[i]!))) bad++;
+    assert.equal(bad, 0, `${bad} of ${xs.length} differ from Math.exp`);
   });
 });
 

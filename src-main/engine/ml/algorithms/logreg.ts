@@ -14,6 +14,7 @@ import { LOGREG_OWNER, LOGREG_SCHEMA } from '../../../../src-shared/ml/schemas/l
 import { accuracyOf, checkAborted, checkClassTargets, checkMatrix, checkMatrixShape, checkPredictMatrix, notFitted } from '../check.ts';
 import type { Classifier, EstimatorState, FitOptions, Matrix } from '../estimator.ts';
 import { dotTileKernel, type DotTileKernel } from '../kernels/dot-tile.ts';
+import { expSimd, type VexpFn } from '../kernels/exp-simd.ts';
 import { linearPanelsKernel, packPanels, type LinearPanelsKernel } from '../kernels/linear-panels.ts';
 import { ChunkTeam } from '../optim/chunk-team.ts';
 import { lbfgs, type LbfgsResult, type Objective } from '../optim/lbfgs.ts';
@@ -589,16 +590,17 @@ export interface BinaryLayout {
   scratchBytes: number;
 }
 
-/** This thread's kernel instance over a layout's memory (the caller's, or a helper's own instance). */
-let chunkKernel: { memory: WebAssembly.Memory; kern: LinearPanelsKernel } | null = null;
+/** This thread's kernel instances over a layout's memory (the caller's, or a helper's own instances). */
+let chunkKernel: { memory: WebAssembly.Memory; kern: LinearPanelsKernel; vexp: VexpFn } | null = null;
 
-function kernelOver(memory: WebAssembly.Memory): LinearPanelsKernel {
+function kernelOver(memory: WebAssembly.Memory): { kern: LinearPanelsKernel; vexp: VexpFn } {
   if (chunkKernel?.memory !== memory) {
     const kern = keptKernel?.memory === memory ? keptKernel : linearPanelsKernel({ memory });
-    if (!kern) throw new LatheError('INTERNAL', `${OWNER}: WebAssembly SIMD is missing on a helper thread.`);
-    chunkKernel = { memory, kern };
+    const vexp = expSimd(memory);
+    if (!kern || !vexp) throw new LatheError('INTERNAL', `${OWNER}: WebAssembly SIMD is missing on a helper thread.`);
+    chunkKernel = { memory, kern, vexp };
   }
-  return chunkKernel.kern;
+  return chunkKernel;
 }
 
 /**
@@ -611,7 +613,7 @@ function kernelOver(memory: WebAssembly.Memory): LinearPanelsKernel {
  * was given up must not write into a later evaluation).
  */
 export function binarySimdChunk(a: BinaryLayout, c: number, thread: number, current: () => boolean): void {
-  const kern = kernelOver(a.memory);
+  const { kern, vexp } = kernelOver(a.memory);
   const f = new Float64Array(a.memory.buffer);
   const { n, d, unit } = a;
   const c0 = c * ROWS_PER_CHUNK;
@@ -632,16 +634,20 @@ export function binarySimdChunk(a: BinaryLayout, c: number, thread: number, curr
     const zo = zp - c0;
     const ro = rp - c0;
     kern.fwd(a.xp + 8 * i0 * d, a.p, 8 * (zo + i0), np, d, b);
+    // e = exp(−|z|) of the block's rows, two at a time (kernels/exp-simd.ts: Math.exp's doubles), in the residuals' place
+    for (let q = i0; q < i1; q++) f[ro + q] = -Math.abs(f[zo + q]!);
+    for (let q = i1; q < i0 + 4 * np; q++) f[ro + q] = 0;
+    vexp(8 * (ro + i0), 2 * np);
     let i = i0;
     for (; i + 4 <= i1; i += 4) {
       const za = f[zo + i]!;
       const zb = f[zo + i + 1]!;
       const zc = f[zo + i + 2]!;
       const zd = f[zo + i + 3]!;
-      const ea = Math.exp(-Math.abs(za));
-      const eb = Math.exp(-Math.abs(zb));
-      const ec = Math.exp(-Math.abs(zc));
-      const ed = Math.exp(-Math.abs(zd));
+      const ea = f[ro + i]!;
+      const eb = f[ro + i + 1]!;
+      const ec = f[ro + i + 2]!;
+      const ed = f[ro + i + 3]!;
       const wa = f[wp + i]!;
       const wb = f[wp + i + 1]!;
       const wc = f[wp + i + 2]!;
@@ -681,7 +687,7 @@ export function binarySimdChunk(a: BinaryLayout, c: number, thread: number, curr
       const z = f[zo + i]!;
       const wi = f[wp + i]!;
       const yi = f[yp + i]!;
-      const e = Math.exp(-Math.abs(z));
+      const e = f[ro + i]!;
       const l = Math.log1p(e);
       fc += wi * ((z > 0 ? z + l : l) - yi * z);
       const r = wi * ((z >= 0 ? 1 / (1 + e) : e / (1 + e)) - yi);
@@ -803,16 +809,20 @@ function tileKernel(bytes: number): DotTileKernel | null {
   return keptTile;
 }
 
-let chunkTile: { memory: WebAssembly.Memory; kern: DotTileKernel } | null = null;
+let chunkTile: { memory: WebAssembly.Memory; kern: DotTileKernel; vexp: VexpFn } | null = null;
 
-function tileOver(memory: WebAssembly.Memory): DotTileKernel {
+function tileOver(memory: WebAssembly.Memory): { kern: DotTileKernel; vexp: VexpFn } {
   if (chunkTile?.memory !== memory) {
     const kern = keptTile?.memory === memory ? keptTile : dotTileKernel({ memory });
-    if (!kern) throw new LatheError('INTERNAL', `${OWNER}: WebAssembly SIMD is missing on a helper thread.`);
-    chunkTile = { memory, kern };
+    const vexp = expSimd(memory);
+    if (!kern || !vexp) throw new LatheError('INTERNAL', `${OWNER}: WebAssembly SIMD is missing on a helper thread.`);
+    chunkTile = { memory, kern, vexp };
   }
-  return chunkTile.kern;
+  return chunkTile;
 }
+
+/** Per-row z_y − max z of a chunk (this thread's). */
+const chunkZy = new Float64Array(MULTI_CHUNK_ROWS);
 
 /** Where the SIMD multinomial objective keeps things in its shared tile-kernel memory; byte offsets. */
 export interface MultinomialLayout {
@@ -850,7 +860,7 @@ export interface MultinomialLayout {
  * `current()` holds.
  */
 export function multinomialSimdChunk(a: MultinomialLayout, c: number, thread: number, current: () => boolean): void {
-  const kern = tileOver(a.memory);
+  const { kern, vexp } = tileOver(a.memory);
   const f = new Float64Array(a.memory.buffer);
   const yc = new Int32Array(a.memory.buffer);
   const { d, K } = a;
@@ -863,39 +873,44 @@ export function multinomialSimdChunk(a: MultinomialLayout, c: number, thread: nu
   const fo = a.scratch + thread * a.scratchBytes;
   const ro = fo + 8 * K4 * CH;
   const go = ro + 8 * K4 * CH;
+  const eo = go + 8 * K4 * d4;
   for (let A = 0; A < K4; A += 4) kern.tile(a.W + 8 * A * d, a.xp + 8 * i0 * d, a.zero, a.zero, fo + 8 * A * CH, nr4 >> 2, d, a.thr);
   const out = fo / 8;
   const rp = ro / 8;
   const yp = a.y / 4;
   const wp = a.w / 8;
   const bp = a.bias / 8;
-  const e = new Float64Array(K);
   const gb = new Float64Array(K);
-  let loss = 0;
+  // z = −½·tile + b; e = z − max z per row, then e^e for the whole chunk two at a time (Math.exp's doubles)
+  const ep = eo / 8;
   for (let il = 0; il < nr; il++) {
-    // z = −½·tile + b, softmax and residuals of row i0 + il
     const base = out + (il >> 2) * 16 + (il & 3);
+    const e = ep + il * K;
     let mx = -Infinity;
     for (let k = 0; k < K; k++) {
       const zk = -0.5 * f[base + (k >> 2) * 4 * CH + (k & 3) * 4]! + f[bp + k]!;
-      e[k] = zk;
+      f[e + k] = zk;
       if (zk > mx) mx = zk;
     }
+    for (let k = 0; k < K; k++) f[e + k] = f[e + k]! - mx;
+    chunkZy[il] = f[e + yc[yp + i0 + il]!]!;
+  }
+  f[ep + nr * K] = 0;
+  vexp(eo, (nr * K + 1) >> 1);
+  let loss = 0;
+  for (let il = 0; il < nr; il++) {
+    // softmax and residuals of row i0 + il
+    const e = ep + il * K;
     const yi = yc[yp + i0 + il]!;
     const wi = f[wp + i0 + il]!;
-    const zy = e[yi]! - mx;
     let sum = 0;
-    for (let k = 0; k < K; k++) {
-      const v = Math.exp(e[k]! - mx);
-      e[k] = v;
-      sum += v;
-    }
+    for (let k = 0; k < K; k++) sum += f[e + k]!;
     // loss = log Σ e^{z} − z_y = log(sum) − (z_y − mx)
-    loss += wi * (Math.log(sum) - zy);
+    loss += wi * (Math.log(sum) - chunkZy[il]!);
     const inv = 1 / sum;
     const rr = rp + 4 * il;
     for (let k = 0; k < K; k++) {
-      const r = wi * (e[k]! * inv - (k === yi ? 1 : 0));
+      const r = wi * (f[e + k]! * inv - (k === yi ? 1 : 0));
       gb[k] = gb[k]! + r;
       f[rr + (k >> 2) * 4 * CH + (k & 3)] = r;
     }
@@ -947,7 +962,7 @@ function multinomialObjectiveSimd(X: Matrix, y: Int32Array, w: Float64Array, K: 
   const thrOff = zeroOff + 8 * (Math.max(CH, d4) + 4);
   const outOff = thrOff + 32;
   const scratchOff = outOff + 8 * nChunks * (K * d + K + 1);
-  const scratchBytes = 8 * (2 * K4 * CH + K4 * d4);
+  const scratchBytes = 8 * (2 * K4 * CH + K4 * d4 + K * CH + 2);
   const end = scratchOff + 2 * scratchBytes;
   if (end > SIMD_MAX_BYTES) return null;
   const kern = tileKernel(end);
