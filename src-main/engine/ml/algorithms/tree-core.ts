@@ -262,7 +262,7 @@ class Grower {
   readonly yr: Float64Array;
   /** rows used (weight > 0) */
   readonly m: number;
-  /** exact: d × m sorted rows; hist: the m rows (partitioned in place). */
+  /** Segment 0 (m rows): the used rows, each node's a contiguous range; exact mode adds one segment per wide feature with its rows sorted by value (see slot). */
   readonly rows: Int32Array;
   readonly goLeft: Uint8Array;
   readonly tmp: Int32Array;
@@ -387,7 +387,7 @@ class Grower {
     this.histS2 = new Float64Array(0);
   }
 
-  /** The rows of a node: exact mode reads feature 0's sorted segment. */
+  /** Class weights (or target moments), impurity and value of the node's rows rows[s..e) (segment 0). */
   private nodeStats(s: number, e: number, node: number): { W: number; imp: number } {
     const rows = this.rows;
     const w = this.w;
@@ -866,7 +866,7 @@ class Grower {
 
   /**
    * Small node: sort its rows' real values of feature f and scan them
-   * exactly. The node's rows are rows[s..e) (exact mode: feature 0's segment).
+   * exactly. The node's rows are rows[s..e) (segment 0).
    */
   private scanSmall(f: number, s: number, e: number, W: number): boolean {
     const count = e - s;
