@@ -281,12 +281,12 @@ const PARALLEL_MIN_WORK = 2e7;
 
 /**
  * Start the helper threads once the training rows are big enough that a
- * search of two chunks of queries would use them: a fit is followed by
+ * search of four chunks of queries (256 rows) would use them: a fit is followed by
  * predictions, and a helper that starts during a search arrives too late to
  * take part in it.
  */
 export function warmHelpers(train: PackedRows): void {
-  if (2 * CHUNK * train.norms.length * train.cols > PARALLEL_MIN_WORK) sharedPool().warm(threadCount(-1) - 1);
+  if (4 * CHUNK * train.norms.length * train.cols > PARALLEL_MIN_WORK) sharedPool().warm(threadCount(-1) - 1);
 }
 
 /** Euclidean search of packed training rows, over both cores when the work is big enough. */
