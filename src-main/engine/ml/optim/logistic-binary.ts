@@ -162,17 +162,30 @@ export interface BinaryLayout {
   scratchBytes: number;
 }
 
-/** This thread's kernel instances over a layout's memory (the caller's, or a helper's own instances). */
-let chunkKernel: { memory: WebAssembly.Memory; kern: LinearPanelsKernel; vexp: VexpFn } | null = null;
+interface PanelThread {
+  memory: WebAssembly.Memory;
+  kern: LinearPanelsKernel;
+  vexp: VexpFn;
+}
 
-function kernelOver(memory: WebAssembly.Memory): { kern: LinearPanelsKernel; vexp: VexpFn } {
-  if (chunkKernel?.memory !== memory) {
+/**
+ * This thread's kernel instances over the last layout's memory (the caller's,
+ * or a helper's own instances), held weakly: a fit runs as one synchronous
+ * job on each thread, so they live through it, and a big fit's memory is not
+ * kept alive after it.
+ */
+let chunkKernel: WeakRef<PanelThread> | null = null;
+
+function kernelOver(memory: WebAssembly.Memory): PanelThread {
+  let t = chunkKernel?.deref();
+  if (t?.memory !== memory) {
     const kern = keptKernel?.memory === memory ? keptKernel : linearPanelsKernel({ memory });
     const vexp = expSimd(memory);
     if (!kern || !vexp) throw new LatheError('INTERNAL', `${OWNER}: WebAssembly SIMD is missing on a helper thread.`);
-    chunkKernel = { memory, kern, vexp };
+    t = { memory, kern, vexp };
+    chunkKernel = new WeakRef(t);
   }
-  return chunkKernel;
+  return t;
 }
 
 /**

@@ -99,21 +99,24 @@ interface TileThread {
   i32: Int32Array;
 }
 
-let chunkTile: TileThread | null = null;
+/** Held weakly, as the binary objective's (a fit is one synchronous job per thread; a big fit's memory is not kept after it). */
+let chunkTile: WeakRef<TileThread> | null = null;
 
 /** This thread's tile and exp kernels over a layout's memory and views of it covering `bytes`. */
 function tileOver(memory: WebAssembly.Memory, bytes: number): TileThread {
-  if (chunkTile?.memory !== memory) {
+  let t = chunkTile?.deref();
+  if (t?.memory !== memory) {
     const kern = keptTile?.memory === memory ? keptTile : dotTileKernel({ memory });
     const vexp = expSimd(memory);
     if (!kern || !vexp) throw new LatheError('INTERNAL', `${OWNER}: WebAssembly SIMD is missing on a helper thread.`);
-    chunkTile = { memory, kern, vexp, f: new Float64Array(memory.buffer), i32: new Int32Array(memory.buffer) };
+    t = { memory, kern, vexp, f: new Float64Array(memory.buffer), i32: new Int32Array(memory.buffer) };
+    chunkTile = new WeakRef(t);
   }
-  if (chunkTile.f.length * 8 < bytes) {
-    chunkTile.f = new Float64Array(memory.buffer);
-    chunkTile.i32 = new Int32Array(memory.buffer);
+  if (t.f.length * 8 < bytes) {
+    t.f = new Float64Array(memory.buffer);
+    t.i32 = new Int32Array(memory.buffer);
   }
-  return chunkTile;
+  return t;
 }
 
 /** Per-row z_y − max z of a chunk, and the chunk's Σ residuals per class (this thread's). */
