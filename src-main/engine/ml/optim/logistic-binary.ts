@@ -13,9 +13,9 @@ import { ChunkTeam } from './chunk-team.ts';
 import {
   always,
   chunkedObjective,
-  KEEP_KERNEL_BYTES,
+  kernelMemory,
+  retireKernelMemory,
   ROWS_PER_CHUNK,
-  SIMD_MAX_BYTES,
   TEAM_MIN_VALUES,
   type ClosableObjective,
   type ObjectiveArgs,
@@ -121,24 +121,6 @@ export function binaryObjective(X: Matrix, y: Float64Array, w: Float64Array, C: 
   );
 }
 
-let keptKernel: LinearPanelsKernel | null | undefined;
-
-/**
- * A panel kernel with at least `bytes` of memory. Fits are synchronous and
- * one objective is used at a time, so one instance (its compile, instance and
- * grown memory) serves every fit of the process up to KEEP_KERNEL_BYTES.
- */
-function panelsKernel(bytes: number): LinearPanelsKernel | null {
-  if (bytes > KEEP_KERNEL_BYTES) {
-    const k = linearPanelsKernel({ maxBytes: bytes });
-    k?.reserve(bytes);
-    return k;
-  }
-  if (keptKernel === undefined) keptKernel = linearPanelsKernel({ maxBytes: KEEP_KERNEL_BYTES });
-  keptKernel?.reserve(bytes);
-  return keptKernel;
-}
-
 /** Rows per block of the SIMD binary objective: z, residuals and the block's panels stay in L1/L2 between the two passes. */
 const SIMD_BLOCK_ROWS = 512;
 
@@ -168,24 +150,17 @@ interface PanelThread {
   vexp: VexpFn;
 }
 
-/**
- * This thread's kernel instances over the last layout's memory (the caller's,
- * or a helper's own instances), held weakly: a fit runs as one synchronous
- * job on each thread, so they live through it, and a big fit's memory is not
- * kept alive after it.
- */
-let chunkKernel: WeakRef<PanelThread> | null = null;
+/** This thread's kernel instances over the last layout's memory (the caller's, or a helper's own instances). */
+let chunkKernel: PanelThread | null = null;
 
-function kernelOver(memory: WebAssembly.Memory): PanelThread {
-  let t = chunkKernel?.deref();
-  if (t?.memory !== memory) {
-    const kern = keptKernel?.memory === memory ? keptKernel : linearPanelsKernel({ memory });
+function kernelOver(memory: WebAssembly.Memory): PanelThread | null {
+  if (chunkKernel?.memory !== memory) {
+    const kern = linearPanelsKernel({ memory });
     const vexp = expSimd(memory);
-    if (!kern || !vexp) throw new LatheError('INTERNAL', `${OWNER}: WebAssembly SIMD is missing on a helper thread.`);
-    t = { memory, kern, vexp };
-    chunkKernel = new WeakRef(t);
+    if (!kern || !vexp) return null;
+    chunkKernel = { memory, kern, vexp };
   }
-  return t;
+  return chunkKernel;
 }
 
 /**
@@ -198,7 +173,9 @@ function kernelOver(memory: WebAssembly.Memory): PanelThread {
  * was given up must not write into a later evaluation).
  */
 export function binarySimdChunk(a: BinaryLayout, c: number, thread: number, current: () => boolean): void {
-  const { kern, vexp } = kernelOver(a.memory);
+  const t = kernelOver(a.memory);
+  if (!t) throw new LatheError('INTERNAL', `${OWNER}: WebAssembly SIMD is missing on a helper thread.`);
+  const { kern, vexp } = t;
   const f = new Float64Array(a.memory.buffer);
   const { n, d, unit } = a;
   const c0 = c * ROWS_PER_CHUNK;
@@ -311,10 +288,10 @@ function binaryObjectiveSimd(X: Matrix, y: Float64Array, w: Float64Array, C: num
   const scratchOff = outOff + 8 * nChunks * (4 * d + 2);
   const scratchBytes = 8 * (2 * ROWS_PER_CHUNK + 4 * d);
   const end = scratchOff + 2 * scratchBytes;
-  if (end > SIMD_MAX_BYTES) return null;
-  const kern = panelsKernel(end);
-  if (!kern) return null;
-  const f = new Float64Array(kern.memory.buffer);
+  const memory = kernelMemory(end);
+  const kern = memory && kernelOver(memory)?.kern;
+  if (!memory || !kern) return null;
+  const f = new Float64Array(memory.buffer);
   packPanels(X.data, n, d, f, xpOff / 8);
   let unit = true;
   for (let i = 0; i < n; i++) {
@@ -322,7 +299,7 @@ function binaryObjectiveSimd(X: Matrix, y: Float64Array, w: Float64Array, C: num
     f[wOff / 8 + i] = w[i]!;
     if (w[i] !== 1) unit = false;
   }
-  const layout: BinaryLayout = { memory: kern.memory, n, d, unit, xp: xpOff, y: yOff, w: wOff, p: pOff, out: outOff, scratch: scratchOff, scratchBytes };
+  const layout: BinaryLayout = { memory, n, d, unit, xp: xpOff, y: yOff, w: wOff, p: pOff, out: outOff, scratch: scratchOff, scratchBytes };
   // X's values are checked here, in the copy: Xᵀ·0 is NaN in a column exactly where the column holds a NaN or ±Infinity
   const zr = scratchOff / 8 + ROWS_PER_CHUNK; // thread 0's r and partial sums
   f.fill(0, zr, zr + ROWS_PER_CHUNK + 4 * d);
@@ -362,7 +339,7 @@ function binaryObjectiveSimd(X: Matrix, y: Float64Array, w: Float64Array, C: num
     if (!team) return;
     team.close();
     // a helper that did not leave in time may still write into this memory: the next fit gets a fresh one
-    if (team.helperBusy && keptKernel === kern) keptKernel = undefined;
+    if (team.helperBusy) retireKernelMemory(memory);
   };
   return objective;
 }

@@ -14,9 +14,9 @@ import { ChunkTeam } from './chunk-team.ts';
 import {
   always,
   chunkedObjective,
-  KEEP_KERNEL_BYTES,
+  kernelMemory,
+  retireKernelMemory,
   ROWS_PER_CHUNK,
-  SIMD_MAX_BYTES,
   TEAM_MIN_VALUES,
   type ClosableObjective,
   type ObjectiveArgs,
@@ -76,20 +76,6 @@ export function multinomialObjective(X: Matrix, y: Int32Array, w: Float64Array, 
 /** Rows per chunk of the SIMD multinomial objective: an evaluation of digits (1347 rows × 64 × 10 classes) is ~0.4 ms; 192-256-row chunks measured best (64: +25%, 128: +10%). */
 const MULTI_CHUNK_ROWS = 256;
 
-let keptTile: DotTileKernel | null | undefined;
-
-/** A shared-memory tile kernel with at least `bytes`; one instance kept for fits up to KEEP_KERNEL_BYTES (as panelsKernel). */
-function tileKernel(bytes: number): DotTileKernel | null {
-  if (bytes > KEEP_KERNEL_BYTES) {
-    const k = dotTileKernel({ shared: true, maxBytes: bytes });
-    k?.reserve(bytes);
-    return k;
-  }
-  if (keptTile === undefined) keptTile = dotTileKernel({ shared: true, maxBytes: KEEP_KERNEL_BYTES });
-  keptTile?.reserve(bytes);
-  return keptTile;
-}
-
 interface TileThread {
   memory: WebAssembly.Memory;
   kern: DotTileKernel;
@@ -99,24 +85,21 @@ interface TileThread {
   i32: Int32Array;
 }
 
-/** Held weakly, as the binary objective's (a fit is one synchronous job per thread; a big fit's memory is not kept after it). */
-let chunkTile: WeakRef<TileThread> | null = null;
+let chunkTile: TileThread | null = null;
 
 /** This thread's tile and exp kernels over a layout's memory and views of it covering `bytes`. */
-function tileOver(memory: WebAssembly.Memory, bytes: number): TileThread {
-  let t = chunkTile?.deref();
-  if (t?.memory !== memory) {
-    const kern = keptTile?.memory === memory ? keptTile : dotTileKernel({ memory });
+function tileOver(memory: WebAssembly.Memory, bytes: number): TileThread | null {
+  if (chunkTile?.memory !== memory) {
+    const kern = dotTileKernel({ memory });
     const vexp = expSimd(memory);
-    if (!kern || !vexp) throw new LatheError('INTERNAL', `${OWNER}: WebAssembly SIMD is missing on a helper thread.`);
-    t = { memory, kern, vexp, f: new Float64Array(memory.buffer), i32: new Int32Array(memory.buffer) };
-    chunkTile = new WeakRef(t);
+    if (!kern || !vexp) return null;
+    chunkTile = { memory, kern, vexp, f: new Float64Array(memory.buffer), i32: new Int32Array(memory.buffer) };
   }
-  if (t.f.length * 8 < bytes) {
-    t.f = new Float64Array(memory.buffer);
-    t.i32 = new Int32Array(memory.buffer);
+  if (chunkTile.f.length * 8 < bytes) {
+    chunkTile.f = new Float64Array(memory.buffer);
+    chunkTile.i32 = new Int32Array(memory.buffer);
   }
-  return t;
+  return chunkTile;
 }
 
 /** Per-row z_y − max z of a chunk, and the chunk's Σ residuals per class (this thread's). */
@@ -161,7 +144,9 @@ export interface MultinomialLayout {
  * `current()` holds.
  */
 export function multinomialSimdChunk(a: MultinomialLayout, c: number, thread: number, current: () => boolean): void {
-  const { kern, vexp, f, i32: yc } = tileOver(a.memory, a.bytes);
+  const t = tileOver(a.memory, a.bytes);
+  if (!t) throw new LatheError('INTERNAL', `${OWNER}: WebAssembly SIMD is missing on a helper thread.`);
+  const { kern, vexp, f, i32: yc } = t;
   const { d, K } = a;
   const K4 = (K + 3) & ~3;
   const d4 = (d + 3) & ~3;
@@ -265,11 +250,10 @@ function multinomialObjectiveSimd(X: Matrix, y: Int32Array, w: Float64Array, K: 
   const scratchOff = outOff + 8 * nChunks * (K * d + K + 1);
   const scratchBytes = 8 * (2 * K4 * CH + K4 * d4 + K * CH + 2);
   const end = scratchOff + 2 * scratchBytes;
-  if (end > SIMD_MAX_BYTES) return null;
-  const kern = tileKernel(end);
-  if (!kern) return null;
-  const f = new Float64Array(kern.memory.buffer);
-  const yc = new Int32Array(kern.memory.buffer);
+  const memory = kernelMemory(end);
+  if (!memory || !tileOver(memory, end)) return null;
+  const f = new Float64Array(memory.buffer);
+  const yc = new Int32Array(memory.buffer);
   const x = X.data;
   // the tile kernel reads whole panels: zero what the data do not fill (a kept memory holds the last fit's values)
   f.fill(0, xpOff / 8, yOff / 8);
@@ -291,7 +275,7 @@ function multinomialObjectiveSimd(X: Matrix, y: Int32Array, w: Float64Array, K: 
   }
   if (finite !== 0) checkMatrix(X, OWNER);
   const layout: MultinomialLayout = {
-    memory: kern.memory,
+    memory,
     n,
     d,
     K,
@@ -342,7 +326,7 @@ function multinomialObjectiveSimd(X: Matrix, y: Int32Array, w: Float64Array, K: 
   objective.close = () => {
     if (!team) return;
     team.close();
-    if (team.helperBusy && keptTile === kern) keptTile = undefined;
+    if (team.helperBusy) retireKernelMemory(memory);
   };
   return objective;
 }
