@@ -171,29 +171,19 @@ function compile(shared: boolean): WebAssembly.Module | null {
 }
 
 /**
- * A fresh instance with its own memory, or null where WebAssembly SIMD is
- * not available. With `shared`: over a shared memory that may grow to
- * `maxBytes`, or over `memory` (a shared memory of another instance, e.g.
- * posted to a helper thread).
+ * A fresh instance with its own memory, or, given `memory` (a shared
+ * WebAssembly memory, e.g. of a fit that a helper thread shares), an
+ * instance over it; null where WebAssembly SIMD is not available.
  */
-export function dotTileKernel(opts: { shared?: boolean; memory?: WebAssembly.Memory; maxBytes?: number } = {}): DotTileKernel | null {
-  const shared = opts.shared === true || opts.memory !== undefined;
+export function dotTileKernel(opts: { memory?: WebAssembly.Memory } = {}): DotTileKernel | null {
+  const shared = opts.memory !== undefined;
   if (shared ? compiledShared === undefined : compiled === undefined) {
     if (shared) compiledShared = compile(true);
     else compiled = compile(false);
   }
   const mod = shared ? compiledShared : compiled;
   if (!mod) return null;
-  let memory: WebAssembly.Memory;
-  if (opts.memory) memory = opts.memory;
-  else if (shared) {
-    const maximum = Math.min(SHARED_MAX_PAGES, Math.max(1, Math.ceil((opts.maxBytes ?? 2 ** 26) / 65536)));
-    try {
-      memory = new WebAssembly.Memory({ initial: 1, maximum, shared: true });
-    } catch {
-      return null;
-    }
-  } else memory = new WebAssembly.Memory({ initial: 1 });
+  const memory = opts.memory ?? new WebAssembly.Memory({ initial: 1 });
   const inst = new WebAssembly.Instance(mod, { env: { mem: memory } });
   const tile = inst.exports.tile as TileFn;
   return {
