@@ -101,6 +101,8 @@ async function childLathe(csv: string, dbFile: string): Promise<void> {
   const hooks = {
     ...(par === '0' ? { parallel: false } : par === '1' ? { parallel: true } : {}),
     ...(pipe === '0' ? { pipeline: false } : pipe === '1' ? { pipeline: true } : {}),
+    // LATHE_BENCH_SPLIT=N: at most N text/date columns built on the import thread (0: the parse worker builds all)
+    ...(process.env.LATHE_BENCH_SPLIT ? { pipelineSplit: Number(process.env.LATHE_BENCH_SPLIT) } : {}),
   };
   const out = await importFile(csv, {}, {
     write(rows, ipc) {

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { importText, rejects, values } from '../fixtures/ingest-helpers.ts';
 import { lastImport } from '../../src-main/engine/ingest/import.ts';
+import { lastPipeline } from '../../src-main/engine/ingest/pipeline.ts';
 import type { ImportHooks } from '../../src-main/engine/ingest/import.ts';
 import type { ImportOptions } from '../../src-shared/dataset.ts';
 
@@ -92,6 +93,25 @@ test('a late widening: second pass (sink reset), same conflicts and lines', asyn
   sameOutcome(seq, pipe);
 });
 
+test('text and date columns built on the import thread: a late widening there still decides the second pass', async () => {
+  // column d (date) and c (categorical) are deferred after the first chunk; d turns to text at row 5200,
+  // c gets a quoted field with a doubled quote (FIELD_RAW) and a newline inside quotes
+  const text = table(6000, '\n', (i) =>
+    i === 5200 ? '1.5,3,red,not a date,yes,w,1' : i === 5300 ? '2.5,4,"say ""hi""\nthere",2001-01-02,no,w,2' : null,
+  );
+  const { seq, pipe } = await both(text);
+  assert.ok(lastPipeline.deferredColumns >= 3, `deferred ${lastPipeline.deferredColumns}`);
+  assert.ok(pipe.sink.resets >= 1);
+  assert.equal(pipe.out.columns[3]!.kind, 'text');
+  const cf = pipe.out.conflicts.find((c) => c.column === 'd')!;
+  assert.equal(cf.examples[0]!.line, 5202);
+  sameOutcome(seq, pipe);
+  // and the same with every column built in the worker
+  const whole = await importText(text, {}, { ...PIPE, pipelineSplit: 0 });
+  assert.equal(lastPipeline.deferredColumns, 0);
+  sameOutcome(seq, whole);
+});
+
 test('skip bad rows: same count and line numbers', async () => {
   const text = table(5000, '\n', (i) => (i === 4200 || i === 4800 ? '1,2,3' : null));
   const { seq, pipe } = await both(text, { skipBadRows: true });
@@ -114,7 +134,8 @@ test('cancel during a pipelined import throws CANCELLED', async () => {
   const ac = new AbortController();
   let ticks = 0;
   const e = await rejects(
-    importText(table(8000), {}, {
+    // long enough that a parse tick (every 200 ms at most) comes before the end
+    importText(table(60000), {}, {
       ...PIPE,
       signal: ac.signal,
       onProgress: (p) => {

@@ -106,7 +106,14 @@ export interface PassState {
    * towards its statistics (after a storage change in pass 1 they come from
    * pass 2). The arrays are reused for the next chunk once this returns.
    */
-  onChunk: (rows: number, columns: ColumnData[], addStats: boolean[]) => void | Promise<void>;
+  onChunk: (rows: number, columns: ColumnData[], addStats: boolean[], ctx: ChunkContext) => void | Promise<void>;
+  /**
+   * Columns this pass does not build (the pipeline's import thread builds
+   * them from the chunk's bytes, see pipeline.ts): their entries in
+   * `columns` are EMPTY_COLUMN, their states are not touched. May change
+   * between chunks.
+   */
+  defer?: boolean[] | null;
   /** after each chunk and each read: raw bytes read so far, rows handed over */
   onProgress: (bytes: number, rows: number) => void;
 }
@@ -246,8 +253,13 @@ export async function csvPass(ps: PassState, prelude: Prelude, src: ByteSource, 
     const n = tok.nrec;
     const ctx: ChunkContext = { buf, tok, n, dec, str, pool };
     const columns: ColumnData[] = new Array(ncols);
+    const defer = ps.defer;
     for (let j = 0; j < ncols; j++) {
       const st = states[j]!;
+      if (defer?.[j]) {
+        columns[j] = EMPTY_COLUMN;
+        continue;
+      }
       columns[j] = buildColumn(ctx, j, st);
       if (ps.pass === 1) {
         st.sigs.add(st.sig());
@@ -256,7 +268,7 @@ export async function csvPass(ps: PassState, prelude: Prelude, src: ByteSource, 
     }
     // after a storage change in pass 1 the statistics come from pass 2
     for (let j = 0; j < ncols; j++) addStats[j] = ps.pass === 2 || states[j]!.sigs.size === 1;
-    await ps.onChunk(n, columns, addStats);
+    await ps.onChunk(n, columns, addStats, ctx);
     rows += n;
     tok.clear();
   };
@@ -308,3 +320,6 @@ function grow(buf: Buffer, len: number): Buffer {
 }
 
 export const INITIAL_BUFFER = 8 << 20;
+
+/** What a deferred column's slot in `columns` holds (see PassState.defer). */
+export const EMPTY_COLUMN: ColumnData = { storage: 'float64', values: new Float64Array(0) };

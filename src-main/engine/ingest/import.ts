@@ -82,6 +82,12 @@ export interface ImportHooks {
    * on a machine with two cores or more. `parallel: true` wins over it.
    */
   pipeline?: boolean;
+  /**
+   * On the pipelined path, at most this many text and date columns are built
+   * by the import thread from the worker's fields (pipeline.ts; default
+   * pipe-worker.ts's DEFAULT_SPLIT): 0 keeps all the parsing in the worker.
+   */
+  pipelineSplit?: number;
 }
 
 /** Whether big CSVs take the pipelined two-thread path unasked. */
@@ -247,7 +253,7 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
           const out = await pipelineImport({
             link,
             // shorter chunks than the sequential path's: the worker's buffers and the chunk in flight fit the memory budget
-            run: { path, gzip, prepared, skipBadRows, chunkRows: Math.min(chunkRows, PIPELINE_CHUNK_ROWS) },
+            run: { path, gzip, prepared, skipBadRows, chunkRows: Math.min(chunkRows, PIPELINE_CHUNK_ROWS), ...(hooks?.pipelineSplit !== undefined ? { split: hooks.pipelineSplit } : {}) },
             spillDir,
             sink,
             signal,

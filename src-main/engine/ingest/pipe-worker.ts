@@ -6,6 +6,7 @@
  * once, so a slow writer holds the parser back instead of piling up chunks.
  */
 import { performance } from 'node:perf_hooks';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { toWireError } from '../../../src-shared/errors.ts';
 import { encodeBatchStream } from '../arrow/ipc-write.ts';
@@ -13,8 +14,10 @@ import type { ColumnLayout } from '../arrow/ipc-write.ts';
 import { csvPass, readPrelude } from './csv-pass.ts';
 import type { PassResult, PassState } from './csv-pass.ts';
 import { ColumnState, seedOf } from './infer.ts';
-import type { ChunkColumn, FromPipe, PipeRun, ToPipe } from './pipeline-protocol.ts';
+import type { ChunkContext } from './infer.ts';
+import type { ChunkColumn, DeferredFields, FromPipe, Handover, PipeRun, ToPipe } from './pipeline-protocol.ts';
 import { openSource } from './source.ts';
+import { K_DATE, K_STRING } from './values.ts';
 
 const port = parentPort;
 if (!port) throw new Error('pipe-worker.ts runs as a worker thread');
@@ -46,7 +49,9 @@ let inFlight = 0;
 let wake: (() => void) | null = null;
 
 function carrier(bytes: number): Uint8Array {
-  const i = spare.findIndex((b) => b.byteLength >= bytes);
+  // the smallest that fits (a chunk's encoded columns and its deferred fields differ in size)
+  let i = -1;
+  for (let k = 0; k < spare.length; k++) if (spare[k]!.byteLength >= bytes && (i < 0 || spare[k]!.byteLength < spare[i]!.byteLength)) i = k;
   // room to grow: later chunks may be a little longer
   const b = i >= 0 ? spare.splice(i, 1)[0]! : new ArrayBuffer(Math.ceil(bytes * 1.1));
   return new Uint8Array(b);
@@ -56,58 +61,143 @@ async function room(): Promise<void> {
   while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (wake = r));
 }
 
-async function run(r: PipeRun): Promise<void> {
-  const elu0 = performance.eventLoopUtilization();
-  const { path, gzip, prepared, skipBadRows, chunkRows } = r;
-  const names = prepared.names;
-  const states = names.map((n) => new ColumnState(n));
-  let result: PassResult | undefined;
-  for (let pass: 1 | 2 = 1; ; pass = 2) {
-    const src = await openSource(path, gzip);
-    try {
-      const pre = await readPrelude(path, src, Buffer.allocUnsafe(READ_BUFFER), gzip, prepared);
-      const ps: PassState = {
-        path,
-        dialect: prepared.dialect,
-        names,
-        states,
-        skipBadRows,
-        signal: undefined,
-        pass,
-        onChunk: async (rows, columns, addStats) => {
-          await room();
-          const layout: ColumnLayout[] = [];
-          const own = encodeBatchStream({ names, columns, rows }, carrier, layout);
-          const cols: ChunkColumn[] = columns.map((c, j) => {
-            const col: ChunkColumn = { storage: c.storage, ...layout[j]! };
-            if (c.storage === 'string' && addStats[j]) col.dictionary = c.dictionary;
-            return col;
-          });
-          inFlight++;
-          post({ t: 'chunk', rows, ipc: own, addStats, cols, bytes: src.rawBytes, pass }, [own.buffer as ArrayBuffer]);
-        },
-        onProgress: () => undefined,
-      };
-      result = await csvPass(ps, pre, src, chunkRows);
-    } finally {
-      await src.close();
+/**
+ * How many columns at most go to the import thread (text first, then dates:
+ * their building, dictionary and date parsing, costs the most per column)
+ * while the import thread idles for lack of chunks. Empty columns stay
+ * (their kind is still open).
+ */
+const DEFAULT_SPLIT = 3;
+
+/** Copies the deferred columns' fields of the chunk in ctx into one transferable buffer. */
+function deferredFields(ctx: ChunkContext, cols: number[]): DeferredFields {
+  const { tok, n, buf } = ctx;
+  const ncols = tok.ncols;
+  const d = cols.length;
+  // fields lie in file order: the first record's first deferred field starts
+  // the range, the last record's last deferred field ends it
+  let lo = tok.starts[cols[0]!]!;
+  let hi = tok.ends[(n - 1) * ncols + cols[d - 1]!]!;
+  if (hi < lo) lo = hi = 0;
+  const nd = n * d;
+  const at = 4 * (3 * nd + n);
+  const size = at + nd + (hi - lo);
+  const out = carrier(size);
+  const ab = out.buffer as ArrayBuffer;
+  const starts = new Int32Array(ab, 0, nd);
+  const ends = new Int32Array(ab, 4 * nd, nd);
+  const lines = new Int32Array(ab, 8 * nd, n);
+  const flags = new Uint8Array(ab, 4 * (2 * nd + n), nd);
+  const bytes = new Uint8Array(ab, at, hi - lo);
+  bytes.set(buf.subarray(lo, hi));
+  lines.set(tok.lines.subarray(0, n));
+  const ts = tok.starts;
+  const te = tok.ends;
+  const tf = tok.flags;
+  for (let k = 0; k < d; k++) {
+    const j = cols[k]!;
+    for (let i = 0, o = k, idx = j; i < n; i++, o += d, idx += ncols) {
+      starts[o] = ts[idx]! - lo;
+      ends[o] = te[idx]! - lo;
+      flags[o] = tf[idx]!;
     }
-    if (pass === 2 || !states.some((s) => s.sigs.size > 1)) break;
-    // a chunk was written with another storage than the final kind
-    post({ t: 'reset' });
   }
-  const busyMs = performance.eventLoopUtilization(elu0).active;
-  post({ t: 'end', states: states.map((s) => ({ ...seedOf(s), conflict: s.conflict })), result, busyMs });
+  return { bytes, starts, ends, flags, lines };
+}
+
+interface Job {
+  run: PipeRun;
+  states: ColumnState[];
+  /** the columns the import thread builds (from the second chunk of pass 1 on) */
+  deferred: number[];
+  elu0: EventLoopUtilization;
+}
+
+let job: Job | null = null;
+
+async function pass(pass: 1 | 2): Promise<void> {
+  const jb = job!;
+  const { path, gzip, prepared, skipBadRows, chunkRows } = jb.run;
+  const names = prepared.names;
+  const states = jb.states;
+  const all = names.map((_, j) => j);
+  const split = jb.run.split ?? DEFAULT_SPLIT;
+  let first = pass === 1;
+  const src = await openSource(path, gzip);
+  let result: PassResult;
+  try {
+    const pre = await readPrelude(path, src, Buffer.allocUnsafe(READ_BUFFER), gzip, prepared);
+    const flags = names.map((_, j) => jb.deferred.includes(j));
+    const ps: PassState = {
+      path,
+      dialect: prepared.dialect,
+      names,
+      states,
+      skipBadRows,
+      signal: undefined,
+      pass,
+      defer: jb.deferred.length ? flags : null,
+      onChunk: async (rows, columns, addStats, ctx) => {
+        await room();
+        const own = jb.deferred.length ? all.filter((j) => !flags[j]) : all;
+        const layout: ColumnLayout[] = [];
+        const ipc = encodeBatchStream({ names: own.map((j) => names[j]!), columns: own.map((j) => columns[j]!), rows }, carrier, layout);
+        const cols: ChunkColumn[] = own.map((j, k) => {
+          const c = columns[j]!;
+          const col: ChunkColumn = { storage: c.storage, ...layout[k]! };
+          if (c.storage === 'string' && addStats[j]) col.dictionary = c.dictionary;
+          return col;
+        });
+        const transfer = [ipc.buffer as ArrayBuffer];
+        let defer: DeferredFields | undefined;
+        if (jb.deferred.length) {
+          defer = deferredFields(ctx, jb.deferred);
+          transfer.push(defer.bytes.buffer as ArrayBuffer);
+        }
+        let handover: Handover | undefined;
+        if (first && split > 0) {
+          // the first chunk's kinds choose the split; the import thread takes these columns' states
+          const cut = all.filter((j) => states[j]!.k === K_STRING).concat(all.filter((j) => states[j]!.k === K_DATE)).slice(0, split).sort((a, b) => a - b);
+          if (cut.length && cut.length < names.length) {
+            jb.deferred = cut;
+            for (const j of cut) flags[j] = true;
+            ps.defer = flags;
+            handover = { cols: cut, states: cut.map((j) => ({ ...seedOf(states[j]!), conflict: states[j]!.conflict })) };
+          }
+        }
+        first = false;
+        inFlight++;
+        post({ t: 'chunk', rows, ipc, addStats, cols, own, ...(defer ? { defer } : {}), ...(handover ? { handover } : {}), bytes: src.rawBytes, pass }, transfer);
+      },
+      onProgress: () => undefined,
+    };
+    result = await csvPass(ps, pre, src, chunkRows);
+  } finally {
+    await src.close();
+  }
+  const busyMs = performance.eventLoopUtilization(jb.elu0).active;
+  post({ t: 'end', pass, states: states.map((s) => ({ ...seedOf(s), conflict: s.conflict })), result, busyMs });
+}
+
+function fail(e: unknown): void {
+  post({ t: 'error', error: toWireError(e) });
 }
 
 port.on('message', (m: ToPipe) => {
   switch (m.t) {
     case 'run':
-      run(m.run).catch((e: unknown) => post({ t: 'error', error: toWireError(e) }));
+      job = { run: m.run, states: m.run.prepared.names.map((n) => new ColumnState(n)), deferred: [], elu0: performance.eventLoopUtilization() };
+      pass(1).catch(fail);
+      return;
+    case 'pass2':
+      pass(2).catch(fail);
       return;
     case 'recycle': {
       inFlight--;
-      if (spare.length < MAX_IN_FLIGHT) spare.push(m.buf);
+      // keep the largest (a smaller one would be replaced by a new buffer each chunk)
+      spare.push(...m.bufs);
+      spare.sort((a, b) => b.byteLength - a.byteLength);
+      spare.length = Math.min(spare.length, 2 * MAX_IN_FLIGHT);
       const f = wake;
       wake = null;
       f?.();

@@ -11,6 +11,8 @@ export interface PipeRun {
   prepared: Prepared;
   skipBadRows: boolean;
   chunkRows: number;
+  /** at most this many text/date columns are built by the import thread (default: pipe-worker.ts's DEFAULT_SPLIT) */
+  split?: number;
 }
 
 /** A column of an encoded chunk: its storage and buffer offsets (ipc-write.ts), and a string column's dictionary. */
@@ -19,10 +21,32 @@ export interface ChunkColumn extends ColumnLayout {
   dictionary?: string[];
 }
 
+/**
+ * The fields of the columns the import thread builds itself (pipeline.ts),
+ * for one chunk: views into one transferred buffer. starts/ends/flags are
+ * n × D row-major (D deferred columns, in column order) with offsets into
+ * `bytes`, a copy of the chunk's bytes; lines: each record's line.
+ */
+export interface DeferredFields {
+  bytes: Uint8Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  flags: Uint8Array;
+  lines: Int32Array;
+}
+
+/** The deferred columns and their states, handed to the import thread with the first chunk of pass 1. */
+export interface Handover {
+  cols: number[];
+  states: (StateSeed & { conflict: KindConflict | null })[];
+}
+
 export type ToPipe =
   | { t: 'run'; run: PipeRun }
-  /** a chunk's buffer, written: the worker copies a later chunk into it */
-  | { t: 'recycle'; buf: ArrayBuffer };
+  /** pass 1 wrote a chunk with another storage than a column's final kind: read the file again */
+  | { t: 'pass2' }
+  /** a chunk's buffers, written: the worker copies later chunks into them */
+  | { t: 'recycle'; bufs: ArrayBuffer[] };
 
 export type FromPipe =
   | { t: 'hello' }
@@ -31,9 +55,28 @@ export type FromPipe =
    * file read so far; `cols`: where each column lies in `ipc`, for the
    * statistics to read it in place.
    */
-  | { t: 'chunk'; rows: number; ipc: Uint8Array; addStats: boolean[]; cols: ChunkColumn[]; bytes: number; pass: 1 | 2 }
-  /** pass 1 wrote a chunk with another storage than a column's final kind: pass 2 follows */
-  | { t: 'reset' }
-  /** `busyMs`: the worker's event loop active time (reading waits and waits for a free buffer not counted) */
-  | { t: 'end'; states: (StateSeed & { conflict: KindConflict | null })[]; result: PassResult; busyMs: number }
+  /**
+   * `own`: the column index of each of `ipc`'s columns (all of them, or those
+   * not deferred); `defer`: the deferred columns' fields; `handover`: the
+   * columns deferred from the next chunk on, with their states.
+   */
+  | {
+      t: 'chunk';
+      rows: number;
+      ipc: Uint8Array;
+      addStats: boolean[];
+      cols: ChunkColumn[];
+      own: number[];
+      defer?: DeferredFields;
+      handover?: Handover;
+      bytes: number;
+      pass: 1 | 2;
+    }
+  /**
+   * The end of a pass; the import thread answers pass 1's with 'pass2' when a
+   * column's storage changed, else ends the worker. `states`: the deferred
+   * columns' entries are stale (the import thread owns them). `busyMs`: the
+   * worker's event loop active time so far (waits not counted).
+   */
+  | { t: 'end'; pass: 1 | 2; states: (StateSeed & { conflict: KindConflict | null })[]; result: PassResult; busyMs: number }
   | { t: 'error'; error: WireError };

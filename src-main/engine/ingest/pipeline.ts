@@ -23,15 +23,18 @@ import type { ColumnKind } from '../../../src-shared/dataset.ts';
 import { LatheError } from '../../../src-shared/errors.ts';
 import type { ColumnData } from '../arrow/types.ts';
 import { spawnWorker } from '../jobs/spawn.ts';
-import { cancelledError } from './csv-pass.ts';
+import { encodeBatchStream } from '../arrow/ipc-write.ts';
+import type { ColumnLayout } from '../arrow/ipc-write.ts';
+import { cancelledError, stringDecoder } from './csv-pass.ts';
 import type { PassResult } from './csv-pass.ts';
 import type { ChunkSink } from './import.ts';
-import { stateFrom } from './infer.ts';
-import type { ColumnState } from './infer.ts';
+import { buildColumn, stateFrom, trackConflict } from './infer.ts';
+import type { ArrayPool, ChunkContext, ColumnState } from './infer.ts';
 import { Fallback } from './parallel.ts';
-import type { ChunkColumn, FromPipe, PipeRun, ToPipe } from './pipeline-protocol.ts';
+import type { ChunkColumn, DeferredFields, FromPipe, Handover, PipeRun, ToPipe } from './pipeline-protocol.ts';
 import { StatsAccumulator } from './stats.ts';
 import type { ColumnStats } from './stats.ts';
+import { Tokenizer } from './tokenizer.ts';
 import { K_EMPTY, K_STRING } from './values.ts';
 
 /** A small young generation: the worker's garbage is short-lived, and memory is bounded by budget. */
@@ -133,7 +136,20 @@ const SECOND_PASS = 'second pass: rewriting chunks with the widened kinds';
  * end of the final statistics; the worker's busy time and this thread's time
  * writing chunks and feeding the statistics.
  */
-export const lastPipeline = { firstChunkMs: 0, lastChunkMs: 0, statsDoneMs: 0, workerBusyMs: 0, importBusyMs: 0 };
+export const lastPipeline = {
+  firstChunkMs: 0,
+  lastChunkMs: 0,
+  statsDoneMs: 0,
+  workerBusyMs: 0,
+  importBusyMs: 0,
+  /** of importBusyMs: building the deferred columns and encoding the chunk, writing it, the running statistics */
+  importBuildMs: 0,
+  importWriteMs: 0,
+  importStatsMs: 0,
+  /** of importBuildMs: encoding */
+  importEncodeMs: 0,
+  deferredColumns: 0,
+};
 
 /** The kind a column's statistics are computed under ('text' for any string column). */
 export function statsKind(st: ColumnState): ColumnKind {
@@ -147,11 +163,17 @@ export async function pipelineImport(inp: PipelineInput): Promise<PipelineOutcom
   const { link, run, sink, signal, tick } = inp;
   const path = run.path;
   const names = run.prepared.names;
+  const ncols = names.length;
   let accs = names.map(() => new StatsAccumulator(inp.spillDir));
   const scratch: Scratch[] = names.map(() => ({}));
+  const side = new Deferred(run);
   try {
     const t0 = performance.now();
     let busy = 0;
+    let tBuild = 0;
+    let tWrite = 0;
+    let tStats = 0;
+    let tEncode = 0;
     lastPipeline.firstChunkMs = 0;
     link.send({ t: 'run', run });
     let rows = 0;
@@ -161,36 +183,78 @@ export async function pipelineImport(inp: PipelineInput): Promise<PipelineOutcom
         case 'chunk': {
           const tc = performance.now();
           if (!lastPipeline.firstChunkMs) lastPipeline.firstChunkMs = tc - t0;
-          sink.write(m.rows, m.ipc);
+          const bufs = [m.ipc.buffer as ArrayBuffer];
+          if (m.defer) {
+            // build the deferred columns here, then write the whole chunk
+            const columns: ColumnData[] = new Array(ncols);
+            const addStats: boolean[] = new Array(ncols);
+            m.own.forEach((j, k) => {
+              columns[j] = viewColumn(m.ipc, m.rows, m.cols[k]!, scratch[j]!);
+              addStats[j] = m.addStats[j]!;
+            });
+            side.build(m.rows, m.defer, m.pass, columns, addStats);
+            const te = performance.now();
+            const ipc = side.encode(names, columns, m.rows);
+            tEncode += performance.now() - te;
+            const tw = performance.now();
+            tBuild += tw - tc;
+            sink.write(m.rows, ipc);
+            const ts = performance.now();
+            tWrite += ts - tw;
+            for (let j = 0; j < ncols; j++) {
+              if (!addStats[j]) continue;
+              const c = columns[j]!;
+              const at: ChunkColumn = { storage: c.storage, ...side.layout[j]!, ...(c.storage === 'string' ? { dictionary: c.dictionary } : {}) };
+              accs[j]!.add(viewColumn(ipc, m.rows, at, scratch[j]!));
+            }
+            tStats += performance.now() - ts;
+            bufs.push(m.defer.bytes.buffer as ArrayBuffer);
+          } else {
+            sink.write(m.rows, m.ipc);
+            const ts = performance.now();
+            tWrite += ts - tc;
+            for (let j = 0; j < ncols; j++) if (m.addStats[j]) accs[j]!.add(viewColumn(m.ipc, m.rows, m.cols[j]!, scratch[j]!));
+            tStats += performance.now() - ts;
+          }
+          if (m.handover) side.take(m.handover);
           rows += m.rows;
-          for (let j = 0; j < names.length; j++) if (m.addStats[j]) accs[j]!.add(viewColumn(m.ipc, m.rows, m.cols[j]!, scratch[j]!));
-          // the accumulators copied what they keep: the buffer goes back
-          const buf = m.ipc.buffer as ArrayBuffer;
-          link.send({ t: 'recycle', buf }, [buf]);
+          // the accumulators copied what they keep: the buffers go back
+          link.send({ t: 'recycle', bufs }, bufs);
           busy += performance.now() - tc;
           tick(m.pass === 1 ? 'parse' : 'write', m.bytes, rows, false, m.pass === 2 ? SECOND_PASS : undefined);
           break;
         }
-        case 'reset':
-          sink.reset();
-          for (const a of accs) a.dispose();
-          accs = names.map(() => new StatsAccumulator(inp.spillDir));
-          rows = 0;
-          tick('write', 0, 0, true, SECOND_PASS);
-          break;
         case 'end': {
           const states = m.states.map((s, j) => {
+            const own = side.states.get(j);
+            if (own) return own;
             const st = stateFrom(names[j]!, s, true);
             st.conflict = s.conflict;
             return st;
           });
+          if (m.pass === 1 && states.some((s) => s.sigs.size > 1)) {
+            // a chunk was written with another storage than the final kind
+            sink.reset();
+            for (const a of accs) a.dispose();
+            accs = names.map(() => new StatsAccumulator(inp.spillDir));
+            rows = 0;
+            tick('write', 0, 0, true, SECOND_PASS);
+            link.send({ t: 'pass2' });
+            break;
+          }
           // the worker's memory goes back before the statistics take theirs
           link.close();
+          side.release();
           lastPipeline.lastChunkMs = performance.now() - t0;
           const stats = states.map((st, j) => accs[j]!.result(statsKind(st)));
           lastPipeline.statsDoneMs = performance.now() - t0;
           lastPipeline.workerBusyMs = m.busyMs;
           lastPipeline.importBusyMs = busy;
+          lastPipeline.importBuildMs = tBuild;
+          lastPipeline.importWriteMs = tWrite;
+          lastPipeline.importStatsMs = tStats;
+          lastPipeline.importEncodeMs = tEncode;
+          lastPipeline.deferredColumns = side.cols.length;
           return { states, result: m.result, stats };
         }
         case 'error':
@@ -201,6 +265,84 @@ export async function pipelineImport(inp: PipelineInput): Promise<PipelineOutcom
     }
   } finally {
     for (const a of accs) a.dispose();
+  }
+}
+
+/**
+ * The import thread's share of the parsing: the columns the worker defers
+ * (text and dates, from its second chunk on) are built here from the fields
+ * it sends, by the same code and with the column states handed over, so
+ * kinds, conflicts and values come out as on one thread.
+ */
+class Deferred {
+  /** the deferred columns, in column order */
+  cols: number[] = [];
+  readonly states = new Map<number, ColumnState>();
+  layout: ColumnLayout[] = [];
+  private tok: Tokenizer;
+  private readonly pool: ArrayPool[] = [];
+  private readonly dec: number;
+  private readonly str: (b: Uint8Array, s: number, e: number) => string;
+  private out: ArrayBuffer | null = null;
+
+  constructor(private readonly run: PipeRun) {
+    const d = run.prepared.dialect;
+    this.dec = d.decimal === ',' ? 44 : 46;
+    this.str = stringDecoder(d.encoding);
+    this.tok = this.shell(0);
+  }
+
+  /** A tokenizer without arrays of its own: build() points it at each chunk's deferred fields. */
+  private shell(ncols: number): Tokenizer {
+    const d = this.run.prepared.dialect;
+    return new Tokenizer({ delimiter: d.delimiter.charCodeAt(0), quote: d.quote.charCodeAt(0), ncols, skipBadRows: this.run.skipBadRows, file: this.run.path }, 0);
+  }
+
+  take(h: Handover): void {
+    this.cols = h.cols;
+    h.cols.forEach((j, k) => {
+      const s = h.states[k]!;
+      const st = stateFrom(this.run.prepared.names[j]!, s, true);
+      st.conflict = s.conflict;
+      this.states.set(j, st);
+    });
+    this.tok = this.shell(h.cols.length);
+    for (let k = 0; k < h.cols.length; k++) this.pool.push({});
+  }
+
+  /** Builds the deferred columns of a chunk into `columns` (and their addStats), as csvPass's emit does. */
+  build(n: number, f: DeferredFields, pass: 1 | 2, columns: ColumnData[], addStats: boolean[]): void {
+    const tok = this.tok;
+    tok.starts = f.starts;
+    tok.ends = f.ends;
+    tok.flags = f.flags;
+    tok.lines = f.lines;
+    tok.nrec = n;
+    if (tok.capacity < n) tok.capacity = n;
+    const ctx: ChunkContext = { buf: f.bytes, tok, n, dec: this.dec, str: this.str, pool: this.pool };
+    this.cols.forEach((j, k) => {
+      const st = this.states.get(j)!;
+      columns[j] = buildColumn(ctx, k, st);
+      if (pass === 1) {
+        st.sigs.add(st.sig());
+        trackConflict(ctx, k, st, true);
+      }
+      addStats[j] = pass === 2 || st.sigs.size === 1;
+    });
+  }
+
+  /** The whole chunk as an IPC stream, in a buffer reused from chunk to chunk (the sink copies what it keeps). */
+  encode(names: string[], columns: ColumnData[], rows: number): Uint8Array {
+    this.layout = [];
+    return encodeBatchStream({ names, columns, rows }, (bytes) => {
+      if (!this.out || this.out.byteLength < bytes) this.out = new ArrayBuffer(Math.ceil(bytes * 1.1));
+      return new Uint8Array(this.out);
+    }, this.layout);
+  }
+
+  release(): void {
+    this.out = null;
+    this.pool.length = 0;
   }
 }
 
