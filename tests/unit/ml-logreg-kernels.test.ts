@@ -11,6 +11,9 @@ import assert from 'node:assert/strict';
 import { linearPanelsKernel, packPanels } from '../../src-main/engine/ml/kernels/linear-panels.ts';
 import { expSimd } from '../../src-main/engine/ml/kernels/exp-simd.ts';
 import { LogisticRegression } from '../../src-main/engine/ml/algorithms/logreg.ts';
+import { binaryObjective, binaryObjectiveJs } from '../../src-main/engine/ml/optim/logistic-binary.ts';
+import { multinomialObjective, multinomialObjectiveJs } from '../../src-main/engine/ml/optim/logistic-multinomial.ts';
+import type { ClosableObjective } from '../../src-main/engine/ml/optim/logistic-common.ts';
 import { LatheError } from '../../src-shared/errors.ts';
 import type { Matrix } from '../../src-main/engine/ml/estimator.ts';
 
@@ -204,5 +207,57 @@ describe('LogisticRegression multinomial fits split over a helper thread', () =>
       () => new LogisticRegression().fit({ data, rows: X.rows, cols: 32 }, y),
       (e: unknown) => e instanceof LatheError && e.code === 'BAD_DATA' && (e.details as { row: number; column: number }).row === 3_999 && (e.details as { column: number }).column === 31,
     );
+  });
+});
+
+/** f and ∇f of two objectives at random points agree to rounding (relative 1e-11). */
+function agree(a: ClosableObjective, b: ClosableObjective, np: number, seed: number, what: string): void {
+  const r = rng(seed);
+  const ga = new Float64Array(np);
+  const gb = new Float64Array(np);
+  for (let t = 0; t < 5; t++) {
+    const p = Float64Array.from({ length: np }, () => (r() - 0.5) * (t + 1));
+    const fa = a(p, ga);
+    const fb = b(p, gb);
+    assert.ok(Math.abs(fa - fb) <= 1e-11 * Math.abs(fb), `${what}: f ${fa} vs ${fb}`);
+    let scale = 0;
+    for (let j = 0; j < np; j++) scale = Math.max(scale, Math.abs(gb[j]!));
+    for (let j = 0; j < np; j++) assert.ok(Math.abs(ga[j]! - gb[j]!) <= 1e-11 * scale, `${what}: g[${j}] ${ga[j]} vs ${gb[j]}`);
+  }
+  a.close?.();
+  b.close?.();
+}
+
+describe('the SIMD objectives against the plain JavaScript ones', () => {
+  it('binary: unit and balanced-like weights, with and without intercept, one thread and split', () => {
+    for (const [n, d] of [
+      [1_003, 7],
+      [30_001, 20],
+    ] as const) {
+      const { X, y } = synth(n, d, n);
+      const yf = Float64Array.from(y);
+      const unit = new Float64Array(n).fill(1);
+      const weighted = Float64Array.from(y, (v) => (v === 1 ? 0.7 : 1.9));
+      for (const [w, C, fi] of [
+        [unit, 1, true],
+        [weighted, 0.1, true],
+        [unit, Infinity, false],
+      ] as const) {
+        agree(binaryObjective(X, yf, w, C, fi), binaryObjectiveJs(X, yf, w, C, fi), d + (fi ? 1 : 0), 3, `binary ${n}x${d} C=${C} intercept=${fi}`);
+      }
+    }
+  });
+
+  it('multinomial: 3 and 5 classes, odd sizes, one thread and split', () => {
+    for (const [n, d, K] of [
+      [501, 5, 3],
+      [4_003, 33, 5],
+    ] as const) {
+      const { X, y } = synthMulti(n, d, K, n);
+      const w = Float64Array.from(y, (v) => 0.5 + v);
+      for (const fi of [true, false]) {
+        agree(multinomialObjective(X, y, w, K, 2, fi), multinomialObjectiveJs(X, y, w, K, 2, fi), K * d + (fi ? K : 0), 4, `multinomial ${n}x${d}x${K} intercept=${fi}`);
+      }
+    }
   });
 });

@@ -115,10 +115,12 @@ function binaryChunk(a: ObjectiveArgs, c: number): void {
 
 /** Σ w_i [log(1+e^z_i) − y_i z_i] + ‖β‖²/(2C), z = Xβ + b; parameters [β (d), b]. */
 export function binaryObjective(X: Matrix, y: Float64Array, w: Float64Array, C: number, fitIntercept: boolean, signal?: AbortSignal): ClosableObjective {
-  return (
-    binaryObjectiveSimd(X, y, w, C, fitIntercept, signal) ??
-    chunkedObjective(binaryChunk, X, y, w, 1, C, fitIntercept, X.cols + (fitIntercept ? 1 : 0), X.cols, signal)
-  );
+  return binaryObjectiveSimd(X, y, w, C, fitIntercept, signal) ?? binaryObjectiveJs(X, y, w, C, fitIntercept, signal);
+}
+
+/** The same objective in plain JavaScript (where WASM SIMD is missing; tests hold the two paths against each other). */
+export function binaryObjectiveJs(X: Matrix, y: Float64Array, w: Float64Array, C: number, fitIntercept: boolean, signal?: AbortSignal): ClosableObjective {
+  return chunkedObjective(binaryChunk, X, y, w, 1, C, fitIntercept, X.cols + (fitIntercept ? 1 : 0), X.cols, signal);
 }
 
 /** Rows per block of the SIMD binary objective: z, residuals and the block's panels stay in L1/L2 between the two passes. */

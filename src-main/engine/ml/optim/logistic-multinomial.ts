@@ -331,6 +331,7 @@ function multinomialObjectiveSimd(X: Matrix, y: Int32Array, w: Float64Array, K: 
   return objective;
 }
 
-function multinomialObjectiveJs(X: Matrix, y: Int32Array, w: Float64Array, K: number, C: number, fitIntercept: boolean, signal?: AbortSignal) {
+/** The same objective in plain JavaScript (where WASM SIMD is missing or X too big; tests hold the two paths against each other). */
+export function multinomialObjectiveJs(X: Matrix, y: Int32Array, w: Float64Array, K: number, C: number, fitIntercept: boolean, signal?: AbortSignal): ClosableObjective {
   return chunkedObjective(multinomialChunk, X, y, w, K, C, fitIntercept, K * X.cols + (fitIntercept ? K : 0), K * X.cols, signal);
 }
