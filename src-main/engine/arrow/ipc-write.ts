@@ -336,6 +336,16 @@ function finishMessage(fb: Fb, parts: Part[], body: number): Msg {
 
 const fbShared = new Fb();
 
+/** The last schema message encoded (its meta bytes are only read, never changed). */
+const lastSchema: { key: string; msg: Msg | null } = { key: '', msg: null };
+
+function schemaKey(batch: Batch): string {
+  let k = '';
+  // length-prefixed names: no two batches share a key unless they share the schema
+  for (let j = 0; j < batch.columns.length; j++) k += `${batch.columns[j]!.storage}:${batch.names[j]!.length}:${batch.names[j]!}`;
+  return k;
+}
+
 /** Where a column's buffers lie in an encoded stream (byte offsets; validity -1 when it has no nulls). */
 export interface ColumnLayout {
   validity: number;
@@ -354,8 +364,14 @@ export function encodeBatchStream(batch: Batch, alloc?: (bytes: number) => Uint8
   }
   const fb = fbShared;
   const msgs: Msg[] = [];
-  schemaMessage(fb, batch);
-  msgs.push(finishMessage(fb, [], 0));
+  // the schema depends only on the names and storages: chunk after chunk it is the same bytes
+  const key = schemaKey(batch);
+  if (key !== lastSchema.key) {
+    schemaMessage(fb, batch);
+    lastSchema.key = key;
+    lastSchema.msg = finishMessage(fb, [], 0);
+  }
+  msgs.push(lastSchema.msg!);
   batch.columns.forEach((c, j) => {
     if (c.storage !== 'string') return;
     const parts = dictionaryParts(c.dictionary);

@@ -279,8 +279,17 @@ export async function csvPass(ps: PassState, prelude: Prelude, src: ByteSource, 
     if (full || (eof && pos >= len)) {
       if (tok.nrec > 0) {
         if (signal?.aborted) throw cancelledError(path);
+        const from = tok.starts[0]!;
         await emit();
         ps.onProgress(src.rawBytes, rows);
+        // the next chunk would not fit behind this one: move the unread tail to
+        // the front now, while no record is held (later the held records' offsets
+        // would have to move with their bytes)
+        if (!eof && pos > 0 && (buf.length - pos) * 4 < (pos - from) * 5) {
+          buf.copyWithin(0, pos, len);
+          len -= pos;
+          pos = 0;
+        }
       }
       if (eof && pos >= len) break;
       continue;
