@@ -33,6 +33,8 @@ let bitmapBytes = 0;
 class DistinctBits {
   failed = false;
   count = 0;
+  /** DISTINCT_CAP values or more seen: count is at least the cap and no longer tracked */
+  private saturated = false;
   /** after the bitmap gave up: the values so far, then every later one */
   private hash: DistinctHash | null = null;
   /** 0: decimal scale `s` (k = round(x·s), kept when k / s === x), 1: whole days */
@@ -49,7 +51,17 @@ class DistinctBits {
   }
 
   add(a: Float64Array, from: number, to: number): void {
-    if (this.failed) return;
+    if (this.failed || this.saturated) return;
+    this.addValues(a, from, to);
+    // the importer reports min(count, DISTINCT_CAP): past the cap, later values change nothing
+    if (!this.failed && !this.pending && (this.hash ? this.hash.count : this.count) >= DISTINCT_CAP) {
+      this.count = Math.max(this.count, this.hash ? this.hash.count : 0);
+      this.saturated = true;
+      this.release();
+    }
+  }
+
+  private addValues(a: Float64Array, from: number, to: number): void {
     if (this.hash) {
       this.hash.add(a, from, to);
       if (this.hash.abandoned) this.fail();
@@ -120,6 +132,7 @@ class DistinctBits {
 
   /** The count (a hash set's is capped at DISTINCT_CAP), or -1 when it has to be counted from the values. */
   result(): number {
+    if (this.saturated) return this.count;
     if (this.pending) this.decide();
     if (this.failed) return -1;
     return this.hash ? this.hash.count : this.count;
@@ -264,7 +277,7 @@ export class RunningNumeric {
     this.counts = new Int32Array(RUNNING_BUCKETS + 2);
   }
 
-  /** Exact distinct count (uncapped), or -1 when it has to be counted from the values. */
+  /** Exact distinct count below DISTINCT_CAP (at least DISTINCT_CAP past it), or -1 when it has to be counted from the values. */
   distinctCount(): number {
     return this.distinct.result();
   }
