@@ -9,7 +9,7 @@ import { LatheError } from '../../../../src-shared/errors.ts';
 import { validateParams } from '../../../../src-shared/ml/params.ts';
 import type { Params } from '../../../../src-shared/ml/params.ts';
 import { GNB_OWNER, GNB_SCHEMA } from '../../../../src-shared/ml/schemas/gnb.ts';
-import { accuracyOf, checkAborted, checkClassTargets, checkMatrix, checkPredictMatrix, notFitted } from '../check.ts';
+import { accuracyOf, checkAborted, checkClassTargets, checkMatrix, checkMatrixShape, checkPredictMatrix, notFitted } from '../check.ts';
 import type { Classifier, EstimatorState, FitOptions, Matrix } from '../estimator.ts';
 import { stateArray, stateNumber } from '../state.ts';
 
@@ -54,7 +54,8 @@ export class GaussianNB implements Classifier {
 
   fit(X: Matrix, y: Int32Array, opts: FitOptions = {}): this {
     this.m = null;
-    checkMatrix(X, OWNER);
+    // the values are checked by the first pass below (a NaN or ±Infinity makes its class sums non-finite)
+    checkMatrixShape(X, OWNER);
     const { nClasses, counts } = checkClassTargets(y, X.rows, OWNER);
     checkAborted(opts.signal, OWNER);
     const n = X.rows;
@@ -94,6 +95,10 @@ export class GaussianNB implements Classifier {
       const o = i * d;
       const ko = k * d;
       for (let j = 0; j < d; j++) theta[ko + j] = theta[ko + j]! + x[o + j]!;
+    }
+    for (let q = 0; q < theta.length; q++) {
+      const t = theta[q]!;
+      if (t - t !== 0) checkMatrix(X, OWNER); // throws, naming the first bad value's row and column
     }
     const mu = new Float64Array(d);
     for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) mu[j] = mu[j]! + theta[k * d + j]!;
@@ -138,7 +143,8 @@ export class GaussianNB implements Classifier {
   /** Joint log-likelihood log P(c) + log P(x | c): n × classes present (in `classes` order). */
   private jointLogLikelihood(X: Matrix): Float64Array {
     const m = this.need();
-    checkPredictMatrix(X, m.nFeatures, OWNER);
+    checkMatrixShape(X, OWNER);
+    if (X.cols !== m.nFeatures) checkPredictMatrix(X, m.nFeatures, OWNER); // throws: wrong width
     const K = m.classes.length;
     const d = m.nFeatures;
     const base = new Float64Array(K);
@@ -154,18 +160,39 @@ export class GaussianNB implements Classifier {
     const out = new Float64Array(X.rows * K);
     const x = X.data;
     const theta = m.theta;
+    const d4 = d & ~3;
+    let bad = false;
     for (let i = 0; i < X.rows; i++) {
       const xo = i * d;
       for (let k = 0; k < K; k++) {
-        let s = 0;
+        // four partial sums (independent chains), added pairwise at the end
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
         const o = k * d;
-        for (let j = 0; j < d; j++) {
-          const t = x[xo + j]! - theta[o + j]!;
-          s += t * t * inv[o + j]!;
+        let j = 0;
+        for (; j < d4; j += 4) {
+          const t0 = x[xo + j]! - theta[o + j]!;
+          const t1 = x[xo + j + 1]! - theta[o + j + 1]!;
+          const t2 = x[xo + j + 2]! - theta[o + j + 2]!;
+          const t3 = x[xo + j + 3]! - theta[o + j + 3]!;
+          s0 += t0 * t0 * inv[o + j]!;
+          s1 += t1 * t1 * inv[o + j + 1]!;
+          s2 += t2 * t2 * inv[o + j + 2]!;
+          s3 += t3 * t3 * inv[o + j + 3]!;
         }
-        out[i * K + k] = base[k]! - 0.5 * s;
+        for (; j < d; j++) {
+          const t = x[xo + j]! - theta[o + j]!;
+          s0 += t * t * inv[o + j]!;
+        }
+        const v = base[k]! - 0.5 * (s0 + s1 + (s2 + s3));
+        if (v - v !== 0) bad = true;
+        out[i * K + k] = v;
       }
     }
+    // a NaN or ±Infinity in X makes its row's scores non-finite: name it
+    if (bad) checkPredictMatrix(X, m.nFeatures, OWNER);
     return out;
   }
 
