@@ -6,6 +6,13 @@
  * columns (views into the IPC bytes) to the statistics, then gives the
  * buffer back. Wall time is about the slower half instead of the sum.
  *
+ * To balance the halves, the worker defers a few text/date/integer columns
+ * (pipe-worker.ts DEFAULT_SPLIT) to this thread from its second chunk on: it
+ * sends their field offsets and a copy of the chunk's bytes (DeferredFields)
+ * and, once, their column states; this thread builds them (class Deferred,
+ * the same buildColumn/trackConflict code), encodes the whole chunk and,
+ * owning those states, decides with the worker's whether a second pass runs.
+ *
  * Everything the sequential path decides (kinds, the second pass, conflicts,
  * skipped rows, errors with their lines) is decided by the same code in the
  * worker; the statistics see the same values in the same order, so the
