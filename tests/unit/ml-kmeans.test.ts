@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KMeans } from '../../src-main/engine/ml/algorithms/kmeans.ts';
+import { Random } from '../../src-main/engine/ml/random.ts';
 import { stateFromString, stateToString } from '../../src-main/engine/ml/state.ts';
 import { loadXY } from '../helpers/data.ts';
 import { LatheError } from '../../src-shared/errors.ts';
@@ -112,4 +113,22 @@ test('errors: params, shapes, too few rows, NaN, not fitted, cancelled', () => {
     }),
   );
   assert.equal(r, 'CANCELLED');
+});
+
+test('k-means over two threads (kmeans-team.ts) finds what one thread finds', () => {
+  const r = new Random(5);
+  const n = 60_000;
+  const X = { data: new Float64Array(n * 3), rows: n, cols: 3 };
+  for (let i = 0; i < n; i++) {
+    const c = r.int(6);
+    for (let j = 0; j < 3; j++) X.data[i * 3 + j] = 4 * Math.sin(c + 2 * j) + r.normal();
+  }
+  for (const init of ['k-means++', 'random']) {
+    const one = new KMeans({ n_clusters: 6, n_init: 2, init, random_state: 3 }).fit(X, undefined, { team: false });
+    const two = new KMeans({ n_clusters: 6, n_init: 2, init, random_state: 3 }).fit(X, undefined, { team: true });
+    assert.equal(two.nIter_, one.nIter_, `${init}: iterations`);
+    assert.deepEqual(Array.from(two.labels_!), Array.from(one.labels_!), `${init}: labels`);
+    assert.ok(Math.abs(two.inertia_ - one.inertia_) <= 1e-9 * one.inertia_, `${init}: inertia ${two.inertia_} vs ${one.inertia_}`);
+    one.clusterCenters_!.forEach((v, q) => assert.ok(Math.abs(two.clusterCenters_![q]! - v) <= 1e-9 * Math.max(1, Math.abs(v)), `${init}: centre value ${q}`));
+  }
 });

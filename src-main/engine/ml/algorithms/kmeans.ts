@@ -20,14 +20,18 @@ import { validateParams, type Params } from '../../../../src-shared/ml/params.ts
 import { KMEANS_OWNER, KMEANS_SCHEMA } from '../../../../src-shared/ml/schemas/kmeans.ts';
 import { checkAborted, checkMatrix, checkPredictMatrix, notFitted } from '../check.ts';
 import type { Estimator, EstimatorState, FitOptions, Matrix } from '../estimator.ts';
+import { threadCount } from '../parallel.ts';
 import { deriveSeed, Random } from '../random.ts';
 import { stateArray, stateNumber } from '../state.ts';
+import { KMeansTeam, TEAM_MIN_VALUES } from './kmeans-team.ts';
 
 export interface KMeansFitOptions extends FitOptions {
   /** k × d starting centroids (row-major); one run is made from them. */
   initialCentroids?: Matrix;
   /** Record every half-step of the kept run in `snapshots`. */
   keepSnapshots?: boolean;
+  /** Share the passes over the rows with a helper thread: by default from TEAM_MIN_VALUES values on a machine with two cores. */
+  team?: boolean;
 }
 
 export interface KMeansSnapshot {
@@ -225,11 +229,17 @@ export class KMeans implements Estimator {
     const nInit = given ? 1 : (this.params.n_init as number);
     const seed = this.params.random_state as number;
     let best: RunResult | null = null;
-    for (let r = 0; r < nInit; r++) {
-      const rng = new Random(deriveSeed(seed, r));
-      const init = given ?? this.initialise(X, rng, opts.signal);
-      const run = this.lloyd(X, init, tolAbs, opts, r, nInit);
-      if (!best || run.inertia < best.inertia) best = run;
+    // big data: every pass over the rows is shared with a helper thread (kmeans-team.ts)
+    const team = (opts.team ?? n * d >= TEAM_MIN_VALUES) && threadCount(-1) > 1 ? new KMeansTeam(X.data, n, d, k) : null;
+    try {
+      for (let r = 0; r < nInit; r++) {
+        const rng = new Random(deriveSeed(seed, r));
+        const init = given ?? this.initialise(X, rng, opts.signal, team);
+        const run = this.lloyd(X, init, tolAbs, opts, r, nInit, team);
+        if (!best || run.inertia < best.inertia) best = run;
+      }
+    } finally {
+      team?.close();
     }
     this.clusterCenters_ = best!.centers;
     this.labels_ = best!.labels;
@@ -241,7 +251,7 @@ export class KMeans implements Estimator {
   }
 
   /** The initial centroids of one run (k × d). */
-  initialise(X: Matrix, rng: Random, signal?: AbortSignal): Float64Array {
+  initialise(X: Matrix, rng: Random, signal?: AbortSignal, team: KMeansTeam | null = null): Float64Array {
     const k = this.params.n_clusters as number;
     const n = X.rows;
     const d = X.cols;
@@ -285,11 +295,11 @@ export class KMeans implements Estimator {
         return centers;
       }
       default:
-        return kmeansPlusPlus(X, k, rng, signal);
+        return kmeansPlusPlus(X, k, rng, signal, team);
     }
   }
 
-  private lloyd(X: Matrix, init: Float64Array, tolAbs: number, opts: KMeansFitOptions, run: number, nRuns: number): RunResult {
+  private lloyd(X: Matrix, init: Float64Array, tolAbs: number, opts: KMeansFitOptions, run: number, nRuns: number, team: KMeansTeam | null): RunResult {
     const k = this.params.n_clusters as number;
     const maxIter = this.params.max_iter as number;
     const n = X.rows;
@@ -297,7 +307,7 @@ export class KMeans implements Estimator {
     const x = X.data;
     let centers = Float64Array.from(init);
     let centersNew = new Float64Array(k * d);
-    const labels = new Int32Array(n).fill(-1);
+    const labels = (team ? team.data.labels : new Int32Array(n)).fill(-1);
     const labelsOld = new Int32Array(n).fill(-1);
     const counts = new Float64Array(k);
     const keep = opts.keepSnapshots === true;
@@ -311,10 +321,12 @@ export class KMeans implements Estimator {
       centersNew.fill(0);
       counts.fill(0);
       let inertia = 0;
-      for (let s = 0; s < n; s += CHUNK) {
-        if (s > 0) checkAborted(opts.signal, KMEANS_OWNER);
-        inertia += assignAccumulate(x, d, centers, k, s, Math.min(n, s + CHUNK), labels, centersNew, counts);
-      }
+      if (team) inertia = team.accumulate(centers, centersNew, counts);
+      else
+        for (let s = 0; s < n; s += CHUNK) {
+          if (s > 0) checkAborted(opts.signal, KMEANS_OWNER);
+          inertia += assignAccumulate(x, d, centers, k, s, Math.min(n, s + CHUNK), labels, centersNew, counts);
+        }
       // Empty clusters: move them to the points farthest from their centres (as scikit-learn).
       let relocated = false;
       let empty = 0;
@@ -377,10 +389,12 @@ export class KMeans implements Estimator {
     if (!strict) {
       // Re-run the E-step so that labels match the final centres.
       inertia = 0;
-      for (let s = 0; s < n; s += CHUNK) inertia += assignOnly(x, d, centers, k, s, Math.min(n, s + CHUNK), labels);
+      if (team) inertia = team.assign(centers);
+      else for (let s = 0; s < n; s += CHUNK) inertia += assignOnly(x, d, centers, k, s, Math.min(n, s + CHUNK), labels);
       if (keep) snapshots.push({ iteration: iter + 1, phase: 'assign', centroids: Float64Array.from(centers), labels: Int32Array.from(labels), inertia });
     } else inertia = inertiaOf(x, d, centers, labels);
-    return { centers, labels, inertia, nIter: iter, snapshots };
+    // the team's labels live in shared memory that the next run reuses: keep a copy
+    return { centers, labels: team ? Int32Array.from(labels) : labels, inertia, nIter: iter, snapshots };
   }
 
   predict(X: Matrix): Int32Array {
@@ -447,7 +461,7 @@ function inertiaOf(x: Float64Array, d: number, centers: Float64Array, labels: In
  * resulting potential) of 2 + ⌊ln k⌋ rows sampled with probability
  * proportional to their squared distance to the nearest chosen centre.
  */
-export function kmeansPlusPlus(X: Matrix, k: number, rng: Random, signal?: AbortSignal): Float64Array {
+export function kmeansPlusPlus(X: Matrix, k: number, rng: Random, signal?: AbortSignal, team: KMeansTeam | null = null): Float64Array {
   const n = X.rows;
   const d = X.cols;
   const x = X.data;
@@ -455,6 +469,7 @@ export function kmeansPlusPlus(X: Matrix, k: number, rng: Random, signal?: Abort
   const trials = 2 + Math.floor(Math.log(k));
   const first = rng.int(n);
   centers.set(x.subarray(first * d, first * d + d), 0);
+  if (team) return kmeansPlusPlusTeam(x, n, d, k, trials, centers, first, rng, team, signal);
   let closest = new Float64Array(n);
   let pot = 0;
   for (let i = 0; i < n; i++) {
@@ -529,4 +544,50 @@ function candidatePotential2(x: Float64Array, n: number, id: number, closest: Fl
     p += m;
   }
   return p;
+}
+
+/**
+ * kmeansPlusPlus with the passes over the rows shared by a team: the same
+ * draws in the same order (a step's candidates are drawn before their
+ * potentials are known, as they do not depend on them), potentials added
+ * in chunk order, the chosen centre's distances folded into `closest`.
+ */
+function kmeansPlusPlusTeam(x: Float64Array, n: number, d: number, k: number, trials: number, centers: Float64Array, first: number, rng: Random, team: KMeansTeam, signal?: AbortSignal): Float64Array {
+  const closest = team.data.closest;
+  let pot = 0;
+  for (let i = 0; i < n; i++) {
+    closest[i] = sqDist(x, i, centers, 0, d);
+    pot += closest[i]!;
+  }
+  const cum = new Float64Array(n);
+  const cands: number[] = new Array<number>(trials);
+  for (let c = 1; c < k; c++) {
+    checkAborted(signal, KMEANS_OWNER);
+    let acc = 0;
+    for (let i = 0; i < n; i++) cum[i] = acc += closest[i]!;
+    for (let t = 0; t < trials; t++) {
+      const r = rng.uniform() * pot;
+      let lo = 0;
+      let hi = n - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (cum[mid]! < r) lo = mid + 1;
+        else hi = mid;
+      }
+      cands[t] = lo;
+    }
+    const pots = team.potentials(cands);
+    let bestPot = Infinity;
+    let bestId = 0;
+    for (let t = 0; t < trials; t++) {
+      if (pots[t]! < bestPot) {
+        bestPot = pots[t]!;
+        bestId = cands[t]!;
+      }
+    }
+    centers.set(x.subarray(bestId * d, bestId * d + d), c * d);
+    team.update(bestId);
+    pot = bestPot;
+  }
+  return centers;
 }
