@@ -228,9 +228,16 @@ make = {
 out = {}
 for algo in spec['algos']:
     if algo == 'kmeans':
-        m = KMeans(n_clusters=8, n_init=1, random_state=0, algorithm='lloyd')
-        t0 = time.perf_counter(); m.fit(X); t1 = time.perf_counter()
-        out[algo] = {'seconds': t1 - t0, 'fit': t1 - t0, 'predict': 0.0, 'accuracy': None, 'inertia': float(m.inertia_), 'iters': int(m.n_iter_)}
+        best = None
+        total = 0.0
+        for r in range(spec['repeats']):
+            m = KMeans(n_clusters=8, n_init=1, random_state=0, algorithm='lloyd')
+            t0 = time.perf_counter(); m.fit(X); t1 = time.perf_counter()
+            t = {'seconds': t1 - t0, 'fit': t1 - t0, 'predict': 0.0, 'accuracy': None, 'inertia': float(m.inertia_), 'iters': int(m.n_iter_)}
+            if best is None or t['seconds'] < best['seconds']: best = t
+            total += t['seconds']
+            if t['seconds'] >= 1 or total >= spec['budget']: break
+        out[algo] = best
         continue
     best = None
     total = 0.0
@@ -319,11 +326,24 @@ async function main(): Promise<void> {
   // k-means, k = 8, one initialisation.
   const kd = blobs(QUICK ? 100_000 : 1_000_000);
   const kdata = load(kd);
-  const km = createEstimator('kmeans', 'clustering', { n_clusters: 8, n_init: 1, random_state: 0 });
-  const t0 = performance.now();
-  await km.fit({ data: kdata.X, rows: kd.rows, cols: 2 });
-  const secs = (performance.now() - t0) / 1000;
-  const st = km.toJSON().state as { inertia?: number; nIter?: number; n_iter?: number };
+  // warmed up and repeated like the classifiers (the same rule on the scikit-learn side)
+  const kmParams = { n_clusters: 8, n_init: 1, random_state: 0 };
+  await createEstimator('kmeans', 'clustering', kmParams).fit({ data: kdata.X.subarray(0, 600), rows: 300, cols: 2 });
+  let secs = Infinity;
+  let st: { inertia?: number; nIter?: number; n_iter?: number } = {};
+  let kmTotal = 0;
+  for (let r = 0; r < REPEATS; r++) {
+    const km = createEstimator('kmeans', 'clustering', kmParams);
+    const t0 = performance.now();
+    await km.fit({ data: kdata.X, rows: kd.rows, cols: 2 });
+    const s = (performance.now() - t0) / 1000;
+    if (s < secs) {
+      secs = s;
+      st = km.toJSON().state as typeof st;
+    }
+    kmTotal += s;
+    if (s >= 1 || kmTotal >= REPEAT_BUDGET_S) break;
+  }
   const skm = sklearnRun(kd, ['kmeans']).kmeans!;
   const kr: Row = {
     data: `blobs ${kd.rows}×2`,

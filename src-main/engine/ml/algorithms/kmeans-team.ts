@@ -14,9 +14,9 @@
 import { ChunkTeam } from '../optim/chunk-team.ts';
 
 /** Rows per chunk. */
-export const ROWS = 16384;
+export const ROWS = 8192;
 /** Values (rows × features) from which a fit is worth a helper thread. */
-export const TEAM_MIN_VALUES = 400_000;
+export const TEAM_MIN_VALUES = 100_000;
 
 const OP_ACCUMULATE = 1;
 const OP_ASSIGN = 2;
