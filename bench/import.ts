@@ -68,7 +68,9 @@ async function childLathe(csv: string, dbFile: string): Promise<void> {
   const { importFile } = await import('../src-main/engine/ingest/import.ts');
   const { lastParallel } = await import('../src-main/engine/ingest/parallel.ts');
   const { lastImport } = await import('../src-main/engine/ingest/import.ts');
-  const { lastPipeline } = await import('../src-main/engine/ingest/pipeline.ts');
+  const { lastPipeline, OFFLOAD } = await import('../src-main/engine/ingest/pipeline.ts');
+  // LATHE_BENCH_OFFLOAD=0: the import thread computes every column's final statistics itself
+  if (process.env.LATHE_BENCH_OFFLOAD === '0') OFFLOAD.stats = false;
   const { openDb } = await import('../src-main/engine/store/db.ts');
   const { insertDataset, insertChunk, completeDataset } = await import('../src-main/engine/store/datasets.ts');
   type NewDataset = import('../src-main/engine/store/datasets.ts').NewDataset;

@@ -74,6 +74,36 @@ test('running statistics with the streamed final pass give the long way\'s resul
   }
 });
 
+test('final statistics finished from an exported state (the pipeline worker\'s half) agree to the bit', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lathe-running-'));
+  try {
+    let exported = 0;
+    for (const [name, kind, storage, values] of cols) {
+      const cs = chunks(values, storage);
+      const plain = new StatsAccumulator();
+      for (const c of cs) plain.add(c);
+      const want = plain.result(kind);
+      for (const spillAt of [1, 65536, 1 << 30]) {
+        const acc = new StatsAccumulator(dir, spillAt);
+        for (const c of cs) acc.add(c);
+        const state = acc.exportFinal();
+        if (state) {
+          exported++;
+          // as it crosses threads
+          const copy = structuredClone(state, { transfer: [state.tail.buffer] });
+          assert.deepStrictEqual(StatsAccumulator.finishFinal(copy, kind), want, `${name}, spill at ${spillAt}`);
+        } else assert.deepStrictEqual(acc.result(kind), want, `${name}, spill at ${spillAt}`);
+        acc.dispose();
+      }
+    }
+    assert.ok(exported >= 24, `exported ${exported} of ${cols.length * 3}`);
+    assert.deepEqual(readdirSync(dir), [], 'spill files are removed');
+    assert.equal(runningStatsBytes(), 0, 'running distinct counts give their memory back');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('merged accumulators (the parallel path) take the long way and agree', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lathe-running-'));
   try {

@@ -17,6 +17,7 @@ import { ColumnState, seedOf } from './infer.ts';
 import type { ChunkContext } from './infer.ts';
 import type { ChunkColumn, DeferredFields, FromPipe, Handover, PipeRun, ToPipe } from './pipeline-protocol.ts';
 import { openSource } from './source.ts';
+import { StatsAccumulator } from './stats.ts';
 import { K_DATE, K_INT, K_STRING } from './values.ts';
 
 const port = parentPort;
@@ -195,6 +196,13 @@ port.on('message', (m: ToPipe) => {
       return;
     case 'pass2':
       pass(2).catch(fail);
+      return;
+    case 'stats':
+      try {
+        post({ t: 'stats', results: m.jobs.map((jb) => StatsAccumulator.finishFinal(jb.state, jb.kind)) });
+      } catch (e) {
+        fail(e);
+      }
       return;
     case 'recycle': {
       inFlight--;

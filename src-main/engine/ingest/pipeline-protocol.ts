@@ -1,9 +1,10 @@
 /** Messages between the pipelined importer (pipeline.ts) and its parse worker (pipe-worker.ts). */
-import type { KindConflict, StorageType } from '../../../src-shared/dataset.ts';
+import type { ColumnKind, KindConflict, StorageType } from '../../../src-shared/dataset.ts';
 import type { WireError } from '../../../src-shared/errors.ts';
 import type { ColumnLayout } from '../arrow/ipc-write.ts';
 import type { PassResult, Prepared } from './csv-pass.ts';
 import type { StateSeed } from './infer.ts';
+import type { ColumnStats, FinalState } from './stats.ts';
 
 export interface PipeRun {
   path: string;
@@ -46,7 +47,9 @@ export type ToPipe =
   /** pass 1 wrote a chunk with another storage than a column's final kind: read the file again */
   | { t: 'pass2' }
   /** a chunk's buffers, written: the worker copies later chunks into them */
-  | { t: 'recycle'; bufs: ArrayBuffer[] };
+  | { t: 'recycle'; bufs: ArrayBuffer[] }
+  /** after the last pass: the final statistics of these numeric columns (the import thread does the others meanwhile) */
+  | { t: 'stats'; jobs: { kind: ColumnKind; state: FinalState }[] };
 
 export type FromPipe =
   | { t: 'hello' }
@@ -79,4 +82,6 @@ export type FromPipe =
    * worker's event loop active time so far (waits not counted).
    */
   | { t: 'end'; pass: 1 | 2; states: (StateSeed & { conflict: KindConflict | null })[]; result: PassResult; busyMs: number }
+  /** the answer to 'stats', in its order */
+  | { t: 'stats'; results: ColumnStats[] }
   | { t: 'error'; error: WireError };

@@ -200,6 +200,19 @@ class DistinctBits {
   }
 }
 
+/** A RunningNumeric as it crosses threads (structured clone). */
+export interface RunningState {
+  n: number;
+  min: number;
+  max: number;
+  sum: number;
+  counts: Int32Array | null;
+  unbucketed: number;
+  lo: number;
+  scale: number;
+  distinct: number;
+}
+
 /** The running part of a numeric column's statistics (see the module comment). */
 export class RunningNumeric {
   n = 0;
@@ -279,7 +292,30 @@ export class RunningNumeric {
 
   /** Exact distinct count below DISTINCT_CAP (at least DISTINCT_CAP past it), or -1 when it has to be counted from the values. */
   distinctCount(): number {
-    return this.distinct.result();
+    return this.fixedDistinct ?? this.distinct.result();
+  }
+
+  /** set by fromState: the distinct count computed where the values were added */
+  private fixedDistinct: number | null = null;
+
+  /** What the final statistics need of this, to finish them on another thread (see fromState). */
+  state(): RunningState {
+    return { n: this.n, min: this.min, max: this.max, sum: this.sum, counts: this.counts, unbucketed: this.unbucketed, lo: this.lo, scale: this.scale, distinct: this.distinctCount() };
+  }
+
+  /** A running part that serves the final statistics only (nothing more can be added to it). */
+  static fromState(s: RunningState): RunningNumeric {
+    const r = new RunningNumeric(true);
+    r.n = s.n;
+    r.min = s.min;
+    r.max = s.max;
+    r.sum = s.sum;
+    r.counts = s.counts;
+    r.unbucketed = s.unbucketed;
+    r.lo = s.lo;
+    r.scale = s.scale;
+    r.fixedDistinct = s.distinct;
+    return r;
   }
 
   release(): void {

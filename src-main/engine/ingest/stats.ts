@@ -22,6 +22,7 @@ import { LatheError } from '../../../src-shared/errors.ts';
 import type { CategoryCount, ColumnKind, Histogram, NumericStats, StorageType } from '../../../src-shared/dataset.ts';
 import type { ColumnData } from '../arrow/types.ts';
 import { DISTINCT_CAP, DistinctHash, RUNNING_BUCKETS, RunningNumeric, bucketOf } from './running-stats.ts';
+import type { RunningState } from './running-stats.ts';
 import { DATE_DMY, DATE_ISO, DATE_MDY, DATE_YMD, chooseDateFormat, dateValue, scan, scanBool, scanDate, scanNumber } from './values.ts';
 
 export { DISTINCT_CAP };
@@ -67,6 +68,16 @@ export interface ColumnStats {
 }
 
 /** Accumulates one column's statistics over its chunks. */
+/** A numeric StatsAccumulator's final statistics to compute, as they cross threads (see exportFinal). */
+export interface FinalState {
+  storage: StorageType;
+  missing: number;
+  tail: Float64Array<ArrayBuffer>;
+  spilled: number;
+  spillPath: string | null;
+  running: RunningState;
+}
+
 export class StatsAccumulator {
   missing = 0;
   private f64 = new Float64Array(0);
@@ -479,6 +490,37 @@ export class StatsAccumulator {
     this.dispose();
     statsCounters.streamed++;
     return { missing: this.missing, distinct: Math.min(distinct, DISTINCT_CAP), stats, histogram };
+  }
+
+  /**
+   * A numeric column's values and running statistics, for another thread to
+   * finish its result (StatsAccumulator.finishFinal) while this one finishes
+   * others: the spill file (read there through its own descriptor) and the
+   * values still in memory. Null for any other column. This accumulator is
+   * only disposed of afterwards.
+   */
+  exportFinal(): FinalState | null {
+    const r = this.running;
+    if (!r || this.runningOff || this.extraCount > 0 || this.storage === null || !isNumericLike(this.storage)) return null;
+    const tail = this.storage === 'int32' ? Float64Array.from(this.i32.subarray(0, this.n)) : this.f64.slice(0, this.n);
+    return { storage: this.storage, missing: this.missing, tail, spilled: this.spilled, spillPath: this.spillPath, running: r.state() };
+  }
+
+  /** The result of an exported column (see exportFinal), on this thread; the spill file is deleted. */
+  static finishFinal(s: FinalState, kind: ColumnKind): ColumnStats {
+    const a = new StatsAccumulator();
+    // int32 values were exported as float64: the same numbers, read the same way as spilled ones
+    a.storage = s.storage === 'int32' ? 'float64' : s.storage;
+    a.missing = s.missing;
+    a.f64 = s.tail;
+    a.n = s.tail.length;
+    a.spilled = s.spilled;
+    if (s.spillPath && s.spilled > 0) {
+      a.spillPath = s.spillPath;
+      a.spillFd = openSync(s.spillPath, 'r');
+    }
+    a.running = RunningNumeric.fromState(s.running);
+    return a.result(kind);
   }
 
   private numericResult(kind: ColumnKind): ColumnStats {
