@@ -24,13 +24,13 @@ const port = parentPort;
 if (!port) throw new Error('pipe-worker.ts runs as a worker thread');
 
 /**
- * Chunks sent and not yet given back by the import thread. Two: with the
- * text/date columns built on the import thread its time per chunk is close
- * to this thread's, and one chunk of slack absorbs the jitter (quiet-machine
- * A/B, bench child in-process medians 1 → 1.00 s, 2 → 0.97 s; peak RSS the
- * same within noise, 127-136 MB).
+ * Chunks sent and not yet given back by the import thread. One is enough:
+ * the import thread's time per chunk (its deferred columns included) stays
+ * below this thread's, so the buffers are back before the next chunk is
+ * ready. Two measured the same wall time (A/B x6: in-process medians 1.02
+ * vs 1.03 s) with ~3 MB more peak RSS (medians 131 vs 134 MB).
  */
-export const MAX_IN_FLIGHT = 2;
+export const MAX_IN_FLIGHT = 1;
 
 /**
  * The read buffer's first size: a pipelined chunk (at most 32,768 rows) of
