@@ -27,6 +27,8 @@ parentPort.postMessage(h.digest('hex'));
 
 export interface HashJob {
   done: Promise<string>;
+  /** lets a job made with waitForStart begin (no-op otherwise, or once begun) */
+  start?(): void;
   cancel(): void;
 }
 
@@ -51,9 +53,15 @@ const INLINE_BLOCK = 1 << 20;
  * hashed here between other callbacks, so a thread that mostly waits (the
  * pipelined importer's) hashes in its idle time with no worker of its own.
  */
-export function hashInline(path: string): HashJob {
+export function hashInline(path: string, waitForStart = false): HashJob {
   let cancelled = false;
+  let go: () => void = () => undefined;
+  const gate = waitForStart ? new Promise<void>((r) => (go = r)) : null;
   const done = (async () => {
+    // the importer starts it once its parse worker has what it needs: the
+    // hash's callbacks would otherwise delay the sniffing that worker waits for
+    if (gate) await gate;
+    if (cancelled) throw new Error('hash cancelled');
     const fh = await open(path, 'r');
     try {
       const h = createHash('sha256');
@@ -72,8 +80,10 @@ export function hashInline(path: string): HashJob {
   done.catch(() => undefined);
   return {
     done,
+    start: () => go(),
     cancel: () => {
       cancelled = true;
+      go();
     },
   };
 }

@@ -207,7 +207,8 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
   const wantPipeline = !arrow && !hooks?.parallel && (hooks?.pipeline ?? (PIPELINE_BY_DEFAULT && size >= PIPELINE_MIN_BYTES && availableParallelism() >= 2));
   const link: PipeLink | null = wantPipeline ? PipeLink.start() : null;
   // with a parse worker this thread mostly waits: it hashes the file itself (one thread and its memory fewer)
-  const hash: HashJob = link ? hashInline(path) : hashFile(path);
+  // (started once the worker has its run: see hash.start below)
+  const hash: HashJob = link ? hashInline(path, true) : hashFile(path);
   let spillDir: string | undefined;
   let accs: StatsAccumulator[] = [];
   try {
@@ -250,6 +251,8 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
       if (link) {
         await src.close();
         try {
+          // pipelineImport sends the worker its run before its first await: the hash may start
+          hash.start?.();
           const out = await pipelineImport({
             link,
             // shorter chunks than the sequential path's: the worker's buffers and the chunk in flight fit the memory budget
@@ -349,6 +352,7 @@ async function finish(
   reporter: Reporter,
 ): Promise<ImportOutcome> {
   reporter.tick('stats', size, result.rows, 0.96, true);
+  hash.start?.();
   const targetIdx = pickTarget(prepared.names);
   const columns: ColumnInfo[] = states.map((st, j) => {
     let kind: ColumnKind = st.k === K_EMPTY ? 'float' : st.kind();
