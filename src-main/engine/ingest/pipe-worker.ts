@@ -128,7 +128,8 @@ async function pass(pass: 1 | 2): Promise<void> {
   const all = names.map((_, j) => j);
   const split = jb.run.split ?? DEFAULT_SPLIT;
   let first = pass === 1;
-  const src = await openSource(path, gzip);
+  // blocking reads: this thread has nothing else to do while one runs
+  const src = await openSource(path, gzip, true);
   let result: PassResult;
   try {
     const pre = await readPrelude(path, src, Buffer.allocUnsafe(READ_BUFFER), gzip, prepared);
