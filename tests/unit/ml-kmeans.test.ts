@@ -116,19 +116,23 @@ test('errors: params, shapes, too few rows, NaN, not fitted, cancelled', () => {
 });
 
 test('k-means over two threads (kmeans-team.ts) finds what one thread finds', () => {
-  const r = new Random(5);
-  const n = 60_000;
-  const X = { data: new Float64Array(n * 3), rows: n, cols: 3 };
-  for (let i = 0; i < n; i++) {
-    const c = r.int(6);
-    for (let j = 0; j < 3; j++) X.data[i * 3 + j] = 4 * Math.sin(c + 2 * j) + r.normal();
-  }
-  for (const init of ['k-means++', 'random']) {
-    const one = new KMeans({ n_clusters: 6, n_init: 2, init, random_state: 3 }).fit(X, undefined, { team: false });
-    const two = new KMeans({ n_clusters: 6, n_init: 2, init, random_state: 3 }).fit(X, undefined, { team: true });
-    assert.equal(two.nIter_, one.nIter_, `${init}: iterations`);
-    assert.deepEqual(Array.from(two.labels_!), Array.from(one.labels_!), `${init}: labels`);
-    assert.ok(Math.abs(two.inertia_ - one.inertia_) <= 1e-9 * one.inertia_, `${init}: inertia ${two.inertia_} vs ${one.inertia_}`);
-    one.clusterCenters_!.forEach((v, q) => assert.ok(Math.abs(two.clusterCenters_![q]! - v) <= 1e-9 * Math.max(1, Math.abs(v)), `${init}: centre value ${q}`));
+  // d = 2 with k ≤ 8 (unrolled passes, missing centres padded), d = 2 with k > 8, and d = 3
+  for (const [d, k] of [[3, 6], [2, 8], [2, 5], [2, 11]] as const) {
+    const r = new Random(5 + d + k);
+    const n = 60_000;
+    const X = { data: new Float64Array(n * d), rows: n, cols: d };
+    for (let i = 0; i < n; i++) {
+      const c = r.int(k);
+      for (let j = 0; j < d; j++) X.data[i * d + j] = 4 * Math.sin(c + 2 * j) + r.normal();
+    }
+    for (const init of ['k-means++', 'random']) {
+      const what = `d=${d} k=${k} ${init}`;
+      const one = new KMeans({ n_clusters: k, n_init: 2, init, random_state: 3 }).fit(X, undefined, { team: false });
+      const two = new KMeans({ n_clusters: k, n_init: 2, init, random_state: 3 }).fit(X, undefined, { team: true });
+      assert.equal(two.nIter_, one.nIter_, `${what}: iterations`);
+      assert.deepEqual(Array.from(two.labels_!), Array.from(one.labels_!), `${what}: labels`);
+      assert.ok(Math.abs(two.inertia_ - one.inertia_) <= 1e-9 * one.inertia_, `${what}: inertia ${two.inertia_} vs ${one.inertia_}`);
+      one.clusterCenters_!.forEach((v, q) => assert.ok(Math.abs(two.clusterCenters_![q]! - v) <= 1e-9 * Math.max(1, Math.abs(v)), `${what}: centre value ${q}`));
+    }
   }
 });

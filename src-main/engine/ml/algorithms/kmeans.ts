@@ -23,7 +23,7 @@ import type { Estimator, EstimatorState, FitOptions, Matrix } from '../estimator
 import { threadCount } from '../parallel.ts';
 import { deriveSeed, Random } from '../random.ts';
 import { stateArray, stateNumber } from '../state.ts';
-import { KMeansTeam, TEAM_MIN_VALUES } from './kmeans-team.ts';
+import { KMeansTeam, ROWS as TEAM_ROWS, TEAM_MIN_VALUES } from './kmeans-team.ts';
 
 export interface KMeansFitOptions extends FitOptions {
   /** k × d starting centroids (row-major); one run is made from them. */
@@ -549,33 +549,21 @@ function candidatePotential2(x: Float64Array, n: number, id: number, closest: Fl
 /**
  * kmeansPlusPlus with the passes over the rows shared by a team: the same
  * draws in the same order (a step's candidates are drawn before their
- * potentials are known, as they do not depend on them), potentials added
- * in chunk order, the chosen centre's distances folded into `closest`.
+ * potentials are known, as they do not depend on them); each candidate row
+ * is found from the chunks' sums of `closest` and a prefix within its chunk
+ * (no prefix array over all rows); potentials are added in chunk order and
+ * the chosen centre's distances folded into `closest` by the team.
  */
 function kmeansPlusPlusTeam(x: Float64Array, n: number, d: number, k: number, trials: number, centers: Float64Array, first: number, rng: Random, team: KMeansTeam, signal?: AbortSignal): Float64Array {
   const closest = team.data.closest;
+  closest.fill(Infinity);
+  let chunkSums = team.update(first);
   let pot = 0;
-  for (let i = 0; i < n; i++) {
-    closest[i] = sqDist(x, i, centers, 0, d);
-    pot += closest[i]!;
-  }
-  const cum = new Float64Array(n);
+  for (let c = 0; c < chunkSums.length; c++) pot += chunkSums[c]!;
   const cands: number[] = new Array<number>(trials);
   for (let c = 1; c < k; c++) {
     checkAborted(signal, KMEANS_OWNER);
-    let acc = 0;
-    for (let i = 0; i < n; i++) cum[i] = acc += closest[i]!;
-    for (let t = 0; t < trials; t++) {
-      const r = rng.uniform() * pot;
-      let lo = 0;
-      let hi = n - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (cum[mid]! < r) lo = mid + 1;
-        else hi = mid;
-      }
-      cands[t] = lo;
-    }
+    for (let t = 0; t < trials; t++) cands[t] = drawRow(closest, n, chunkSums, rng.uniform() * pot);
     const pots = team.potentials(cands);
     let bestPot = Infinity;
     let bestId = 0;
@@ -586,8 +574,29 @@ function kmeansPlusPlusTeam(x: Float64Array, n: number, d: number, k: number, tr
       }
     }
     centers.set(x.subarray(bestId * d, bestId * d + d), c * d);
-    team.update(bestId);
-    pot = bestPot;
+    chunkSums = team.update(bestId);
+    pot = 0;
+    for (let q = 0; q < chunkSums.length; q++) pot += chunkSums[q]!;
   }
   return centers;
+}
+
+/** The first row whose running sum of `closest` reaches r (numpy's searchsorted on the cumulative sum), clipped to the last row. */
+function drawRow(closest: Float64Array, n: number, chunkSums: Float64Array, r: number): number {
+  let acc = 0;
+  for (let c = 0; c < chunkSums.length; c++) {
+    const next = acc + chunkSums[c]!;
+    if (next >= r || c === chunkSums.length - 1) {
+      const end = Math.min(n, (c + 1) * TEAM_ROWS);
+      for (let i = c * TEAM_ROWS; i < end; i++) {
+        acc += closest[i]!;
+        if (acc >= r) return i;
+      }
+      // rounding left r above this chunk's running sum: the next non-empty chunk's first row
+      for (let i = end; i < n; i++) if (closest[i]! > 0) return i;
+      return n - 1;
+    }
+    acc = next;
+  }
+  return n - 1;
 }
