@@ -130,7 +130,8 @@ test('cancel during a parallel import throws CANCELLED', async () => {
   const ac = new AbortController();
   let ticks = 0;
   const e = await rejects(
-    importText(table(6000), {}, {
+    // big enough that the second (throttled, 200 ms) progress tick comes before the end
+    importText(table(60000), {}, {
       ...PAR,
       signal: ac.signal,
       onProgress: () => {

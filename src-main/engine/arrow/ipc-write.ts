@@ -16,6 +16,7 @@
  * points forward, as the format requires), each aligned to its largest
  * scalar.
  */
+import { LatheError } from '../../../src-shared/errors.ts';
 import type { Batch, ColumnData } from './types.ts';
 
 // ---------------------------------------------------------------- a tiny FlatBuffers writer
@@ -420,4 +421,16 @@ export function encodeBatchStream(batch: Batch, alloc?: (bytes: number) => Uint8
   dv.setUint32(at, 0xffffffff, true);
   dv.setInt32(at + 4, 0, true);
   return out;
+}
+
+/**
+ * One Arrow IPC stream holding one record batch, without the library (the
+ * importer's path: no apache-arrow to load). `alloc` may supply the output
+ * buffer (see encodeBatchStream).
+ */
+export function encodeBatch(batch: Batch, alloc?: (bytes: number) => Uint8Array): Uint8Array {
+  if (batch.names.length !== batch.columns.length) {
+    throw new LatheError('INTERNAL', `encodeBatch: ${batch.names.length} names for ${batch.columns.length} columns.`);
+  }
+  return encodeBatchStream(batch, alloc);
 }

@@ -9,32 +9,23 @@
  * and timestamps hold NaN / 0 and dictionary codes hold -1 at nulls, so a
  * decoded chunk can be used with no pass over `nulls`.
  */
-import {
-  Bool,
-  Dictionary,
-  Float64,
-  Int32,
-  RecordBatch,
-  RecordBatchFileWriter,
-  RecordBatchReader,
-  Schema,
-  Field,
-  Struct,
-  TimeUnit,
-  TimestampMillisecond,
-  Type,
-  Utf8,
-  makeData,
-  makeVector,
-  tableFromIPC,
-} from 'apache-arrow';
+import type { RecordBatch, TimeUnit, Utf8 } from 'apache-arrow';
+import { createRequire } from 'node:module';
 import type { Data, DataType, Vector } from 'apache-arrow';
 import { open } from 'node:fs/promises';
 import { LatheError } from '../../../src-shared/errors.ts';
-import { encodeBatchStream } from './ipc-write.ts';
 import type { Batch, ColumnData } from './types.ts';
 
 const TWO32 = 4294967296;
+
+/**
+ * apache-arrow, loaded on first use (about 0.1 s): the CSV importer and its
+ * workers only write (ipc-write.ts) and never pay for it.
+ */
+let lib: typeof import('apache-arrow') | null = null;
+function arrow(): typeof import('apache-arrow') {
+  return (lib ??= createRequire(import.meta.url)('apache-arrow') as typeof import('apache-arrow'));
+}
 
 // ---------------------------------------------------------------- encode
 
@@ -50,6 +41,7 @@ function validityBitmap(nulls: Uint8Array | undefined, n: number): { bitmap?: Ui
 }
 
 function utf8Vector(strings: readonly string[]): Vector<Utf8> {
+  const { Utf8, makeData, makeVector } = arrow();
   let total = 0;
   for (const s of strings) total += Buffer.byteLength(s, 'utf8');
   const data = Buffer.allocUnsafe(total);
@@ -64,6 +56,7 @@ function utf8Vector(strings: readonly string[]): Vector<Utf8> {
 }
 
 function columnToData(c: ColumnData, n: number): Data {
+  const { Bool, Dictionary, Float64, Int32, TimestampMillisecond, Utf8, makeData } = arrow();
   const { bitmap, nullCount } = validityBitmap(c.nulls, n);
   const base = { length: n, nullCount, ...(bitmap ? { nullBitmap: bitmap } : {}) };
   switch (c.storage) {
@@ -100,6 +93,7 @@ function columnToData(c: ColumnData, n: number): Data {
 }
 
 function arrowType(c: ColumnData): DataType {
+  const { Bool, Dictionary, Float64, Int32, TimestampMillisecond, Utf8 } = arrow();
   switch (c.storage) {
     case 'float64':
       return new Float64();
@@ -115,6 +109,7 @@ function arrowType(c: ColumnData): DataType {
 }
 
 function toRecordBatch(batch: Batch): RecordBatch {
+  const { RecordBatch, Schema, Field, Struct, makeData } = arrow();
   const n = batch.rows;
   if (batch.names.length !== batch.columns.length) {
     throw new LatheError('INTERNAL', `encodeBatch: ${batch.names.length} names for ${batch.columns.length} columns.`);
@@ -127,6 +122,7 @@ function toRecordBatch(batch: Batch): RecordBatch {
 
 /** An Arrow IPC *file* (Feather v2) holding the batches (same schema), for export. */
 export function encodeFile(batches: Batch[]): Uint8Array {
+  const { RecordBatchFileWriter } = arrow();
   const writer = new RecordBatchFileWriter();
   // the file format allows one dictionary per field (no replacement between
   // batches), so batches with string columns are merged into one
@@ -136,17 +132,8 @@ export function encodeFile(batches: Batch[]): Uint8Array {
   return writer.toUint8Array(true);
 }
 
-/**
- * One Arrow IPC stream holding one record batch (written by ipc-write.ts,
- * without the library: the importer's hot path). `alloc` may supply the
- * output buffer (see encodeBatchStream).
- */
-export function encodeBatch(batch: Batch, alloc?: (bytes: number) => Uint8Array): Uint8Array {
-  if (batch.names.length !== batch.columns.length) {
-    throw new LatheError('INTERNAL', `encodeBatch: ${batch.names.length} names for ${batch.columns.length} columns.`);
-  }
-  return encodeBatchStream(batch, alloc);
-}
+/** One Arrow IPC stream holding one record batch: ipc-write.ts, re-exported for the store. */
+export { encodeBatch } from './ipc-write.ts';
 
 // ---------------------------------------------------------------- decode
 
@@ -173,6 +160,7 @@ function dictionaryStrings(v: Vector | null | undefined): string[] {
 }
 
 function unitToMs(unit: TimeUnit): number {
+  const { TimeUnit } = arrow();
   switch (unit) {
     case TimeUnit.SECOND:
       return 1000;
@@ -212,6 +200,7 @@ function floatWithNaN(values: Float64Array, nulls: Uint8Array | undefined): Floa
 
 /** Converts one Arrow Data (any common type) to Lathe's column storage. */
 function dataToColumn(d: Data, name: string): ColumnData {
+  const { Type, makeVector } = arrow();
   const n = d.length;
   const nulls = expandNulls(d, n);
   const t = d.type;
@@ -354,6 +343,7 @@ function recordBatchToBatch(rb: RecordBatch, columns?: string[]): Batch {
  * `columns` picks (and orders) the columns to decode.
  */
 export function decodeBatch(ipc: Uint8Array, columns?: string[]): Batch {
+  const { tableFromIPC } = arrow();
   let table;
   try {
     table = tableFromIPC(ipc);
@@ -380,6 +370,7 @@ export function decodeBatch(ipc: Uint8Array, columns?: string[]): Batch {
 }
 
 function emptyColumnFor(t: DataType | undefined): ColumnData {
+  const { Type } = arrow();
   switch (t?.typeId) {
     case Type.Int:
       return { storage: 'int32', values: new Int32Array(0) };
@@ -499,6 +490,7 @@ export function concatBatches(bs: Batch[]): Batch {
  * without loading the whole file.
  */
 export async function* readArrowFile(path: string): AsyncGenerator<Batch> {
+  const { RecordBatchReader } = arrow();
   const fh = await open(path, 'r');
   try {
     let reader;

@@ -17,8 +17,7 @@ import { join } from 'node:path';
 import type { ColumnInfo, ColumnKind, Dialect, ImportOptions, ImportWarning, KindConflict } from '../../../src-shared/dataset.ts';
 import { LatheError } from '../../../src-shared/errors.ts';
 import type { Progress } from '../../../src-shared/jobs.ts';
-import { encodeBatch } from '../arrow/ipc.ts';
-import { importArrowFile } from './arrow-import.ts';
+import { encodeBatch } from '../arrow/ipc-write.ts';
 import {
   ARROW_MAGIC,
   ARROW_STREAM,
@@ -213,6 +212,8 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
   let accs: StatsAccumulator[] = [];
   try {
     if (arrow) {
+      // loaded only for Arrow files: it brings apache-arrow (~0.15 s to load), which CSV imports never need
+      const { importArrowFile } = await import('./arrow-import.ts');
       const r = await importArrowFile(path, sink, hooks, reporter.tick.bind(reporter));
       return { ...r, sha256: await hash.done, size };
     }

@@ -17,7 +17,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Dialect, KindConflict } from '../../../src-shared/dataset.ts';
-import { encodeBatch } from '../arrow/ipc.ts';
+import { encodeBatch } from '../arrow/ipc-write.ts';
 import type { Batch, ColumnData } from '../arrow/types.ts';
 import { decodeCp1252 } from './sniff.ts';
 import { ColumnState, buildColumn, stateFrom, trackConflict } from './infer.ts';
