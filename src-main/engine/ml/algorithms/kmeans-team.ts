@@ -48,6 +48,17 @@ function shared(n: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(8 * Math.max(1, n)));
 }
 
+/**
+ * E-step over rows [start, end): the nearest centre of each row into
+ * `labels`; with `acc` the row is added to sums[so + cluster·d …] and
+ * counts[co + cluster]. Returns the rows' inertia. Two features have their
+ * own loops (the teaching view's plane).
+ */
+export function ePass(x: Float64Array, d: number, centers: Float64Array, k: number, start: number, end: number, labels: Int32Array, acc: boolean, sums: Float64Array, counts: Float64Array, so: number, co: number): number {
+  if (d !== 2) return passD(x, d, centers, k, start, end, labels, acc, sums, counts, so, co);
+  return k <= 8 ? pass2k8(x, centers, k, start, end, labels, acc, sums, counts, so, co) : pass2(x, centers, k, start, end, labels, acc, sums, counts, so, co);
+}
+
 /** E-step over rows [start, end) for two features (the teaching view's plane): centres unrolled into locals where k ≤ 8. */
 function pass2(x: Float64Array, centers: Float64Array, k: number, start: number, end: number, labels: Int32Array, acc: boolean, sums: Float64Array, counts: Float64Array, so: number, co: number): number {
   let inertia = 0;
@@ -188,12 +199,7 @@ export function kmeansChunk(a: TeamData, c: number, _thread: number, current: ()
     }
     // a helper given up for stalling (chunk-team.ts) drops its result: checked per chunk, not per row
     if (!current()) return;
-    const inertia =
-      d === 2
-        ? k <= 8
-          ? pass2k8(x, centers, k, start, end, labels, acc, sums, counts, so, co)
-          : pass2(x, centers, k, start, end, labels, acc, sums, counts, so, co)
-        : passD(x, d, centers, k, start, end, labels, acc, sums, counts, so, co);
+    const inertia = ePass(x, d, centers, k, start, end, labels, acc, sums, counts, so, co);
     if (current()) a.part[c * MAX_TRIALS] = inertia;
     return;
   }

@@ -23,7 +23,7 @@ import type { Estimator, EstimatorState, FitOptions, Matrix } from '../estimator
 import { threadCount } from '../parallel.ts';
 import { deriveSeed, Random } from '../random.ts';
 import { stateArray, stateNumber } from '../state.ts';
-import { KMeansTeam, ROWS as TEAM_ROWS, TEAM_MIN_VALUES } from './kmeans-team.ts';
+import { KMeansTeam, ROWS as TEAM_ROWS, TEAM_MIN_VALUES, ePass } from './kmeans-team.ts';
 
 export interface KMeansFitOptions extends FitOptions {
   /** k × d starting centroids (row-major); one run is made from them. */
@@ -57,93 +57,19 @@ interface RunResult {
 /**
  * One Lloyd E-step over rows [start, end): nearest centre of each row into
  * `labels`, the row added to its cluster's `sums` and `counts`. Returns the
- * rows' inertia. Kept monomorphic (no optional arrays) so V8 compiles one
- * tight loop; d = 2 (the teaching view's scatter plots) has its own loop.
+ * rows' inertia. The loops are kmeans-team.ts's (the same for one thread
+ * and for a team's chunks).
  */
-function assignAccumulate(
-  x: Float64Array,
-  d: number,
-  centers: Float64Array,
-  k: number,
-  start: number,
-  end: number,
-  labels: Int32Array,
-  sums: Float64Array,
-  counts: Float64Array,
-): number {
-  let inertia = 0;
-  if (d === 2) {
-    for (let i = start; i < end; i++) {
-      const x0 = x[2 * i]!;
-      const x1 = x[2 * i + 1]!;
-      let best = 0;
-      let bestD = Infinity;
-      for (let c = 0; c < k; c++) {
-        const a = x0 - centers[2 * c]!;
-        const b = x1 - centers[2 * c + 1]!;
-        const dd = a * a + b * b;
-        if (dd < bestD) {
-          bestD = dd;
-          best = c;
-        }
-      }
-      labels[i] = best;
-      inertia += bestD;
-      sums[2 * best] = sums[2 * best]! + x0;
-      sums[2 * best + 1] = sums[2 * best + 1]! + x1;
-      counts[best] = counts[best]! + 1;
-    }
-    return inertia;
-  }
-  for (let i = start; i < end; i++) {
-    const o = i * d;
-    let best = 0;
-    let bestD = Infinity;
-    for (let c = 0; c < k; c++) {
-      const oc = c * d;
-      let dd = 0;
-      for (let j = 0; j < d; j++) {
-        const t = x[o + j]! - centers[oc + j]!;
-        dd += t * t;
-      }
-      if (dd < bestD) {
-        bestD = dd;
-        best = c;
-      }
-    }
-    labels[i] = best;
-    inertia += bestD;
-    const ob = best * d;
-    for (let j = 0; j < d; j++) sums[ob + j] = sums[ob + j]! + x[o + j]!;
-    counts[best] = counts[best]! + 1;
-  }
-  return inertia;
+function assignAccumulate(x: Float64Array, d: number, centers: Float64Array, k: number, start: number, end: number, labels: Int32Array, sums: Float64Array, counts: Float64Array): number {
+  return ePass(x, d, centers, k, start, end, labels, true, sums, counts, 0, 0);
 }
 
 /** Nearest centre of rows [start, end) into `labels`; returns their inertia. */
 function assignOnly(x: Float64Array, d: number, centers: Float64Array, k: number, start: number, end: number, labels: Int32Array): number {
-  let inertia = 0;
-  for (let i = start; i < end; i++) {
-    const o = i * d;
-    let best = 0;
-    let bestD = Infinity;
-    for (let c = 0; c < k; c++) {
-      const oc = c * d;
-      let dd = 0;
-      for (let j = 0; j < d; j++) {
-        const t = x[o + j]! - centers[oc + j]!;
-        dd += t * t;
-      }
-      if (dd < bestD) {
-        bestD = dd;
-        best = c;
-      }
-    }
-    labels[i] = best;
-    inertia += bestD;
-  }
-  return inertia;
+  return ePass(x, d, centers, k, start, end, labels, false, NO_SUMS, NO_SUMS, 0, 0);
 }
+
+const NO_SUMS = new Float64Array(0);
 
 function sqDist(x: Float64Array, i: number, c: Float64Array, ci: number, d: number): number {
   let s = 0;
