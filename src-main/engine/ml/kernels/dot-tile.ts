@@ -16,56 +16,8 @@
  * The module is hand-assembled (no WAT toolchain ships with Lathe); it is
  * about 300 bytes. `dotTileKernel()` answers null where WASM SIMD is missing.
  */
+import { BLOCK, BR_IF, END, F64X2_ADD, F64X2_LT, F64X2_MUL, F64X2_SUB, I32_ADD, I32_CONST, I32_OR, I32_SHL, I32_SUB, LOCAL_GET, LOCAL_SET, LOCAL_TEE, LOOP, V128_ANY_TRUE, V128_CONST, V128_LOAD, V128_LOAD64_SPLAT, V128_OR, V128_STORE, VOID, section, sleb, str, uleb } from './wasm-asm.ts';
 
-// opcodes
-const LOCAL_GET = 0x20;
-const LOCAL_SET = 0x21;
-const LOCAL_TEE = 0x22;
-const I32_CONST = 0x41;
-const I32_ADD = 0x6a;
-const I32_SUB = 0x6b;
-const BLOCK = 0x02;
-const LOOP = 0x03;
-const BR_IF = 0x0d;
-const END = 0x0b;
-const VOID = 0x40;
-const SIMD = 0xfd;
-const V128_LOAD = [SIMD, 0x00];
-const V128_LOAD64_SPLAT = [SIMD, 0x0a];
-const V128_STORE = [SIMD, 0x0b];
-const V128_CONST = [SIMD, 0x0c];
-const F64X2_ADD = [SIMD, 0xf0, 0x01];
-const F64X2_SUB = [SIMD, 0xf1, 0x01];
-const F64X2_MUL = [SIMD, 0xf2, 0x01];
-const F64X2_LT = [SIMD, 0x49];
-const V128_OR = [SIMD, 0x50];
-const V128_ANY_TRUE = [SIMD, 0x53];
-const I32_OR = 0x72;
-const I32_SHL = 0x74;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
 
 const mem = (op: number[], offset: number): number[] => [...op, 3, ...uleb(offset)];
 const get = (i: number): number[] => [LOCAL_GET, i];
@@ -118,14 +70,6 @@ function body(): number[] {
   const locals = [2, ...uleb(2), 0x7f, ...uleb(20), 0x7b];
   const code = [...locals, ...b];
   return [...uleb(code.length), ...code];
-}
-
-function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
-}
-
-function str(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 }
 
 /** Most pages of a shared kernel memory (4 GiB: the shared module's declared maximum). */

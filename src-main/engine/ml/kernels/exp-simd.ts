@@ -23,61 +23,9 @@
  * offset ptr of the memory it is instantiated with (a shared memory of
  * another kernel, so the values need no copy).
  */
+import { BLOCK, BR_IF, CALL, END, F64, F64X2_ABS, F64X2_ADD, F64X2_DIV, F64X2_EQ, F64X2_EXTRACT, F64X2_GE, F64X2_LT, F64X2_MUL, F64X2_REPLACE, F64X2_SUB, F64X2_TRUNC, I32, I32X4_TRUNC_SAT_F64X2_S_ZERO, I32_ADD, I32_CONST, I32_EQZ, I32_SUB, I64X2_ADD, I64X2_ALL_TRUE, I64X2_EXTEND_LOW_I32X4_S, I64X2_SHL, IF, LOCAL_GET, LOCAL_SET, LOCAL_TEE, LOOP, V128, V128_AND, V128_ANDNOT, V128_BITSELECT, V128_CONST, V128_LOAD, V128_OR, V128_STORE, VOID, section, str, uleb } from './wasm-asm.ts';
 
-const SIMD = 0xfd;
-const op = (code: number): number[] => [SIMD, ...uleb(code)];
-const V128_LOAD = op(0x00);
-const V128_STORE = op(0x0b);
-const V128_CONST = op(0x0c);
-const F64X2_EXTRACT = op(0x21);
-const F64X2_REPLACE = op(0x22);
-const F64X2_EQ = op(0x47);
-const F64X2_LT = op(0x49);
-const F64X2_GE = op(0x4c);
-const V128_AND = op(0x4e);
-const V128_ANDNOT = op(0x4f);
-const V128_OR = op(0x50);
-const V128_BITSELECT = op(0x52);
-const F64X2_TRUNC = op(0x7a);
-const I64X2_ALL_TRUE = op(0xc3);
-const I64X2_EXTEND_LOW_I32X4_S = op(0xc7);
-const I64X2_SHL = op(0xcb);
-const I64X2_ADD = op(0xce);
-const F64X2_ABS = op(0xec);
-const F64X2_ADD = op(0xf0);
-const F64X2_SUB = op(0xf1);
-const F64X2_MUL = op(0xf2);
-const F64X2_DIV = op(0xf3);
-const I32X4_TRUNC_SAT_F64X2_S_ZERO = op(0xfc);
 
-const LOCAL_GET = 0x20;
-const LOCAL_SET = 0x21;
-const LOCAL_TEE = 0x22;
-const I32_CONST = 0x41;
-const I32_ADD = 0x6a;
-const I32_SUB = 0x6b;
-const I32_EQZ = 0x45;
-const CALL = 0x10;
-const BLOCK = 0x02;
-const LOOP = 0x03;
-const IF = 0x04;
-const BR_IF = 0x0d;
-const END = 0x0b;
-const VOID = 0x40;
-const I32 = 0x7f;
-const F64 = 0x7c;
-const V128 = 0x7b;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
 
 const bits = new DataView(new ArrayBuffer(8));
 function f64Bytes(v: number): number[] {
@@ -164,14 +112,6 @@ function vexpBody(): number[] {
   b.push(...get(PTR), I32_CONST, 16, I32_ADD, ...set(PTR));
   b.push(...get(PAIRS), I32_CONST, 1, I32_SUB, LOCAL_TEE, PAIRS, BR_IF, 0, END, END, END);
   return [1, ...uleb(10), V128, ...b];
-}
-
-function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
-}
-
-function str(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
 }
 
 /** The module's bytes (imports env.mem, a shared memory, and env.exp = Math.exp). */

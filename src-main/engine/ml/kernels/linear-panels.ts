@@ -16,39 +16,8 @@
  * Hand-assembled like dot-tile.ts (no WAT toolchain ships with Lathe).
  * `linearPanelsKernel()` answers null where WASM SIMD is missing.
  */
+import { BLOCK, BR_IF, END, F64, F64X2_ADD, F64X2_MUL, F64X2_SPLAT, I32, I32_ADD, I32_CONST, I32_SUB, LOCAL_GET, LOCAL_SET, LOCAL_TEE, LOOP, V128, V128_LOAD, V128_LOAD64_SPLAT, V128_STORE, VOID, section, str, uleb, withSize } from './wasm-asm.ts';
 
-const LOCAL_GET = 0x20;
-const LOCAL_SET = 0x21;
-const LOCAL_TEE = 0x22;
-const I32_CONST = 0x41;
-const I32_ADD = 0x6a;
-const I32_SUB = 0x6b;
-const BLOCK = 0x02;
-const LOOP = 0x03;
-const BR_IF = 0x0d;
-const END = 0x0b;
-const VOID = 0x40;
-const SIMD = 0xfd;
-const V128_LOAD = [SIMD, 0x00];
-const V128_LOAD64_SPLAT = [SIMD, 0x0a];
-const V128_STORE = [SIMD, 0x0b];
-const F64X2_SPLAT = [SIMD, 0x14];
-const F64X2_ADD = [SIMD, 0xf0, 0x01];
-const F64X2_MUL = [SIMD, 0xf2, 0x01];
-const I32 = 0x7f;
-const F64 = 0x7c;
-const V128 = 0x7b;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
 
 const mem = (op: number[], offset: number): number[] => [...op, 3, ...uleb(offset)];
 const get = (i: number): number[] => [LOCAL_GET, i];
@@ -89,18 +58,6 @@ function bwdBody(): number[] {
   b.push(...addConst(XP, 32), ...addConst(GP, 32), ...countDown(J), END);
   b.push(...addConst(R, 32), ...countDown(NP), END, END, END);
   return [2, ...uleb(2), I32, ...uleb(2), V128, ...b];
-}
-
-function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
-}
-
-function str(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-}
-
-function withSize(body: number[]): number[] {
-  return [...uleb(body.length), ...body];
 }
 
 /** The module's bytes. */
