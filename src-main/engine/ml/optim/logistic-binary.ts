@@ -11,10 +11,11 @@ import { expSimd, type VexpFn } from '../kernels/exp-simd.ts';
 import { linearPanelsKernel, packPanels, type LinearPanelsKernel } from '../kernels/linear-panels.ts';
 import { ChunkTeam } from './chunk-team.ts';
 import {
+  addL2,
   always,
   chunkedObjective,
+  closeTeam,
   kernelMemory,
-  retireKernelMemory,
   ROWS_PER_CHUNK,
   TEAM_MIN_VALUES,
   type ClosableObjective,
@@ -330,18 +331,8 @@ function binaryObjectiveSimd(X: Matrix, y: Float64Array, w: Float64Array, C: num
       gb += f[o + 4 * d + 1]!;
     }
     if (fitIntercept) g[d] = gb;
-    let pen = 0;
-    for (let j = 0; j < d; j++) {
-      pen += p[j]! * p[j]!;
-      g[j] = g[j]! + alpha * p[j]!;
-    }
-    return loss + 0.5 * alpha * pen;
+    return loss + addL2(g, p, d, alpha);
   };
-  objective.close = () => {
-    if (!team) return;
-    team.close();
-    // a helper that did not leave in time may still write into this memory: the next fit gets a fresh one
-    if (team.helperBusy) retireKernelMemory(memory);
-  };
+  objective.close = () => closeTeam(team, memory);
   return objective;
 }

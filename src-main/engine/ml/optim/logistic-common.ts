@@ -70,13 +70,25 @@ export function chunkedObjective(
       f += part[o]!;
       for (let j = 0; j < np; j++) g[j] = g[j]! + part[o + 1 + j]!;
     }
-    let pen = 0;
-    for (let j = 0; j < penalised; j++) {
-      pen += p[j]! * p[j]!;
-      g[j] = g[j]! + alpha * p[j]!;
-    }
-    return f + 0.5 * alpha * pen;
+    return f + addL2(g, p, penalised, alpha);
   };
+}
+
+/** The L2 penalty on the first n parameters: alpha·p added to the gradient; returns ½·alpha·|p|². */
+export function addL2(g: Float64Array, p: Float64Array, n: number, alpha: number): number {
+  let pen = 0;
+  for (let j = 0; j < n; j++) {
+    pen += p[j]! * p[j]!;
+    g[j] = g[j]! + alpha * p[j]!;
+  }
+  return 0.5 * alpha * pen;
+}
+
+/** The end of a SIMD objective's fit: its helper leaves; one that did not leave in time may still write into the memory, so the next fit gets a fresh one. */
+export function closeTeam(team: { close(): void; readonly helperBusy: boolean } | null, memory: WebAssembly.Memory): void {
+  if (!team) return;
+  team.close();
+  if (team.helperBusy) retireKernelMemory(memory);
 }
 
 /** Most bytes of WASM memory a SIMD objective may take (the multinomial one holds X twice). */

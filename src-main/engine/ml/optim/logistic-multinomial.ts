@@ -12,10 +12,11 @@ import { dotTileKernel, type DotTileKernel } from '../kernels/dot-tile.ts';
 import { expSimd, type VexpFn } from '../kernels/exp-simd.ts';
 import { ChunkTeam } from './chunk-team.ts';
 import {
+  addL2,
   always,
   chunkedObjective,
+  closeTeam,
   kernelMemory,
-  retireKernelMemory,
   ROWS_PER_CHUNK,
   TEAM_MIN_VALUES,
   type ClosableObjective,
@@ -316,18 +317,9 @@ function multinomialObjectiveSimd(X: Matrix, y: Int32Array, w: Float64Array, K: 
       if (fitIntercept) for (let k = 0; k < K; k++) g[bo + k] = g[bo + k]! + f[o + bo + k]!;
       loss += f[o + bo + K]!;
     }
-    let pen = 0;
-    for (let j = 0; j < K * d; j++) {
-      pen += p[j]! * p[j]!;
-      g[j] = g[j]! + alpha * p[j]!;
-    }
-    return loss + 0.5 * alpha * pen;
+    return loss + addL2(g, p, K * d, alpha);
   };
-  objective.close = () => {
-    if (!team) return;
-    team.close();
-    if (team.helperBusy) retireKernelMemory(memory);
-  };
+  objective.close = () => closeTeam(team, memory);
   return objective;
 }
 
