@@ -416,17 +416,8 @@ export class StatsAccumulator {
     const nb = RUNNING_BUCKETS + 2;
     const start = new Int32Array(nb + 1);
     for (let b = 0; b < nb; b++) start[b + 1] = start[b]! + counts[b]!;
-    const bucketOfRank = (rank: number): number => {
-      let lo = 0;
-      let hi = nb - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >>> 1;
-        if (start[mid]! <= rank) lo = mid;
-        else hi = mid - 1;
-      }
-      return lo;
-    };
-    const ps = [0.25, 0.5, 0.75];
+    const bucketOfRank = (rank: number): number => bucketOfRankIn(start, nb, rank);
+    const ps = QUARTILES;
     const slot = new Int32Array(nb).fill(-1);
     let total = 0;
     for (const p of ps) {
@@ -463,21 +454,7 @@ export class StatsAccumulator {
     const ss = fp.ss;
     const hc = fp.hist;
     const std = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
-    const valueAt = (rank: number): number => {
-      const b = bucketOfRank(rank);
-      const s = slot[b]!;
-      const k = s + rank - start[b]!;
-      select(out, k, s, s + counts[b]! - 1);
-      return out[k]!;
-    };
-    const q: number[] = [];
-    for (const p of ps) {
-      const pos = p * (n - 1);
-      const k = Math.floor(pos);
-      const x = valueAt(k);
-      if (pos === k || k + 1 >= n) q.push(x);
-      else q.push(x + (valueAt(k + 1) - x) * (pos - k));
-    }
+    const q = quartilesFromBuckets(out, n, start, nb, counts, slot);
     if (qScratch.length > 1 << 20) qScratch = null;
     let distinct = r.distinctCount();
     if (distinct < 0) {
@@ -770,22 +747,12 @@ function bucketQuartiles(a: Float64Array | Int32Array, min: number, max: number)
   // start rank of each bucket
   const start = new Int32Array(QBUCKETS + 1);
   for (let b = 0; b < QBUCKETS; b++) start[b + 1] = start[b]! + counts[b]!;
-  const ps = [0.25, 0.5, 0.75];
   const ranks: number[] = [];
-  for (const p of ps) {
+  for (const p of QUARTILES) {
     const k = Math.floor(p * (n - 1));
     ranks.push(k, Math.min(n - 1, k + 1));
   }
-  const bucketOf = (rank: number): number => {
-    let lo = 0;
-    let hi = QBUCKETS - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (start[mid]! <= rank) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const bucketOf = (rank: number): number => bucketOfRankIn(start, QBUCKETS, rank);
   // each wanted bucket gets a slice of the scratch array
   const slot = new Int32Array(QBUCKETS).fill(-1);
   const wanted: number[] = [];
@@ -808,22 +775,44 @@ function bucketQuartiles(a: Float64Array | Int32Array, min: number, max: number)
     if (s < 0) continue;
     out[s + fill[b < QBUCKETS ? b : QBUCKETS - 1]!++] = x;
   }
+  const q = quartilesFromBuckets(out, n, start, QBUCKETS, counts, slot);
+  if (qScratch.length > 1 << 20) qScratch = null;
+  return q;
+}
+
+const QUARTILES = [0.25, 0.5, 0.75] as const;
+
+/** The bucket holding `rank`: the last b < nb with start[b] ≤ rank (start: each bucket's first rank). */
+function bucketOfRankIn(start: Int32Array, nb: number, rank: number): number {
+  let lo = 0;
+  let hi = nb - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (start[mid]! <= rank) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * Quartiles with linear interpolation (numpy's default) of n values whose
+ * buckets holding the wanted ranks were copied to out[slot[b] …] (unordered
+ * within a bucket): each order statistic is selected inside its bucket.
+ */
+function quartilesFromBuckets(out: Float64Array, n: number, start: Int32Array, nb: number, counts: ArrayLike<number>, slot: Int32Array): [number, number, number] {
   const valueAt = (rank: number): number => {
-    const b = bucketOf(rank);
+    const b = bucketOfRankIn(start, nb, rank);
     const lo = slot[b]!;
     const k = lo + rank - start[b]!;
     select(out, k, lo, lo + counts[b]! - 1);
     return out[k]!;
   };
-  const q: number[] = [];
-  for (const p of ps) {
+  const q = QUARTILES.map((p) => {
     const pos = p * (n - 1);
     const k = Math.floor(pos);
     const x = valueAt(k);
-    if (pos === k || k + 1 >= n) q.push(x);
-    else q.push(x + (valueAt(k + 1) - x) * (pos - k));
-  }
-  if (qScratch.length > 1 << 20) qScratch = null;
+    return pos === k || k + 1 >= n ? x : x + (valueAt(k + 1) - x) * (pos - k);
+  });
   return [q[0]!, q[1]!, q[2]!];
 }
 
