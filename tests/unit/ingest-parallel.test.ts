@@ -5,24 +5,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { importText, rejects, values } from '../fixtures/ingest-helpers.ts';
+import { importText, rejects, rnd, values } from '../fixtures/ingest-helpers.ts';
 import type { ImportHooks } from '../../src-main/engine/ingest/import.ts';
 import { lastParallel } from '../../src-main/engine/ingest/parallel.ts';
 import type { ImportOptions } from '../../src-shared/dataset.ts';
 
 const PAR: ImportHooks = { parallel: true, segmentBytes: 16 << 10, chunkRows: 500, waitForWorker: true };
 const SEQ: ImportHooks = { parallel: false, chunkRows: 500 };
-
-function rnd(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function table(rows: number, eol = '\n', late?: (i: number) => string | null): string {
   const r = rnd(7);

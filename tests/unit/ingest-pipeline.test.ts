@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { importText, rejects, values } from '../fixtures/ingest-helpers.ts';
+import { importText, rejects, rnd, values } from '../fixtures/ingest-helpers.ts';
 import { lastImport } from '../../src-main/engine/ingest/import.ts';
 import { lastPipeline } from '../../src-main/engine/ingest/pipeline.ts';
 import type { ImportHooks } from '../../src-main/engine/ingest/import.ts';
@@ -15,17 +15,6 @@ import type { ImportOptions } from '../../src-shared/dataset.ts';
 
 const PIPE: ImportHooks = { pipeline: true, chunkRows: 500 };
 const SEQ: ImportHooks = { pipeline: false, parallel: false, chunkRows: 500 };
-
-function rnd(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function table(rows: number, eol = '\n', late?: (i: number) => string | null): string {
   const r = rnd(11);
