@@ -242,6 +242,15 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
         onProgress: (bytes, rows) => reporter.tick(phase, bytes, rows, reporter.fraction(bytes), false, message),
       };
     };
+    // after a worker path fell back: the whole file again on this thread, from a fresh source
+    // (src is replaced first, so the finally below closes the new one whatever happens)
+    const sequentialAgain = async (): Promise<{ states: ColumnState[]; result: PassResult }> => {
+      src = await openSource(path, gzip);
+      const pre = await readPrelude(path, src, Buffer.allocUnsafe(INITIAL_BUFFER), gzip, prepared);
+      const st = prepared.names.map((n) => new ColumnState(n));
+      accs = prepared.names.map(() => new StatsAccumulator(spillDir));
+      return { states: st, result: await csvPass(pass({ states: st, pass: 1 }), pre, src, chunkRows) };
+    };
     try {
       // the pipeline's worker reads the file itself: this thread needs only the first block
       const pre = await readPrelude(path, src, Buffer.allocUnsafe(link ? SNIFF_BYTES : INITIAL_BUFFER), gzip, null);
@@ -271,11 +280,7 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
           sink.reset();
           releaseStatsScratch();
         }
-        src = await openSource(path, gzip);
-        const again = await readPrelude(path, src, Buffer.allocUnsafe(INITIAL_BUFFER), gzip, prepared);
-        states = prepared.names.map((n) => new ColumnState(n));
-        accs = prepared.names.map(() => new StatsAccumulator(spillDir));
-        result = await csvPass(pass({ states, pass: 1 }), again, src, chunkRows);
+        ({ states, result } = await sequentialAgain());
       } else if (want && !gzip && prepared.dialect.lineEnding !== 'CR') {
         await src.close();
         const dialect = prepared.dialect;
@@ -297,11 +302,7 @@ export async function importFile(path: string, opts: ImportOptions, sink: ChunkS
           sink.reset();
           releaseStatsScratch();
         }
-        src = await openSource(path, gzip);
-        const again = await readPrelude(path, src, Buffer.allocUnsafe(INITIAL_BUFFER), gzip, prepared);
-        states = prepared.names.map((n) => new ColumnState(n));
-        accs = prepared.names.map(() => new StatsAccumulator(spillDir));
-        result = await csvPass(pass({ states, pass: 1 }), again, src, chunkRows);
+        ({ states, result } = await sequentialAgain());
       } else {
         states = prepared.names.map((n) => new ColumnState(n));
         accs = prepared.names.map(() => new StatsAccumulator(spillDir));

@@ -18,12 +18,9 @@
  * worker that dies) throws Fallback: the importer resets the sink and runs
  * the sequential path, which reports errors with exact line numbers.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ColumnKind, Dialect, KindConflict } from '../../../src-shared/dataset.ts';
 import { LatheError } from '../../../src-shared/errors.ts';
-import { spawnWorker } from '../jobs/spawn.ts';
 import type { ChunkSink, ImportHooks } from './import.ts';
 import { ColumnState } from './infer.ts';
 import type { FromWorker, ToWorker } from './parallel-protocol.ts';
@@ -32,6 +29,7 @@ import type { SegmentReport, SegmentSetup, StateSeed } from './segment.ts';
 import { releaseStatsScratch } from './stats.ts';
 import type { AccState, ColumnStats } from './stats.ts';
 import { K_BOOL, K_DATE, K_EMPTY, K_FLOAT, K_INT, K_STRING } from './values.ts';
+import { startIngestWorker } from './start-worker.ts';
 
 /** The parallel path gave up; the caller resets the sink and imports sequentially. */
 export class Fallback extends Error {}
@@ -66,17 +64,9 @@ export interface ParallelOutcome {
   stats: ColumnStats[];
 }
 
-/** A small young generation: the worker's garbage is short-lived, and memory is bounded by budget. */
-const LIMITS = { maxYoungGenerationSizeMb: 4 };
-
 /** Starts the parse worker, or null when this build has none. */
 function startWorker(): Worker | null {
-  const here = import.meta.url;
-  if (/\.(c|m)?ts$/.test(here)) return spawnWorker(new URL('./parse-worker.ts', here), { name: 'lathe-parse', resourceLimits: LIMITS });
-  const ext = here.slice(here.lastIndexOf('.'));
-  const url = new URL(`./parse-worker${ext}`, here);
-  if (!existsSync(fileURLToPath(url))) return null;
-  return new Worker(url, { name: 'lathe-parse', resourceLimits: LIMITS });
+  return startIngestWorker('parse-worker', 'lathe-parse');
 }
 
 /** The worker as a queue of messages. */

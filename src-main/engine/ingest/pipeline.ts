@@ -23,13 +23,10 @@
  * A worker that cannot start or dies throws Fallback: the importer resets
  * the sink and imports sequentially.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ColumnKind } from '../../../src-shared/dataset.ts';
 import { LatheError } from '../../../src-shared/errors.ts';
 import type { ColumnData } from '../arrow/types.ts';
-import { spawnWorker } from '../jobs/spawn.ts';
 import { encodeBatchStream } from '../arrow/ipc-write.ts';
 import type { ColumnLayout } from '../arrow/ipc-write.ts';
 import { cancelledError, stringDecoder } from './csv-pass.ts';
@@ -43,18 +40,11 @@ import { StatsAccumulator } from './stats.ts';
 import type { ColumnStats, FinalState } from './stats.ts';
 import { Tokenizer } from './tokenizer.ts';
 import { K_EMPTY, K_STRING } from './values.ts';
-
-/** A small young generation: the worker's garbage is short-lived, and memory is bounded by budget. */
-const LIMITS = { maxYoungGenerationSizeMb: 4 };
+import { startIngestWorker } from './start-worker.ts';
 
 /** Starts the parse worker, or null when this build has none. */
 function startWorker(): Worker | null {
-  const here = import.meta.url;
-  if (/\.(c|m)?ts$/.test(here)) return spawnWorker(new URL('./pipe-worker.ts', here), { name: 'lathe-pipe', resourceLimits: LIMITS });
-  const ext = here.slice(here.lastIndexOf('.'));
-  const url = new URL(`./pipe-worker${ext}`, here);
-  if (!existsSync(fileURLToPath(url))) return null;
-  return new Worker(url, { name: 'lathe-pipe', resourceLimits: LIMITS });
+  return startIngestWorker('pipe-worker', 'lathe-pipe');
 }
 
 /** The parse worker as a queue of messages. */
