@@ -52,44 +52,15 @@ function shared(n: number): Float64Array {
  * E-step over rows [start, end): the nearest centre of each row into
  * `labels`; with `acc` the row is added to sums[so + cluster·d …] and
  * counts[co + cluster]. Returns the rows' inertia. Two features have their
- * own loops (the teaching view's plane).
+ * an unrolled loop for up to eight centres (the teaching view's plane).
  */
 export function ePass(x: Float64Array, d: number, centers: Float64Array, k: number, start: number, end: number, labels: Int32Array, acc: boolean, sums: Float64Array, counts: Float64Array, so: number, co: number): number {
-  if (d !== 2) return passD(x, d, centers, k, start, end, labels, acc, sums, counts, so, co);
-  return k <= 8 ? pass2k8(x, centers, k, start, end, labels, acc, sums, counts, so, co) : pass2(x, centers, k, start, end, labels, acc, sums, counts, so, co);
-}
-
-/** E-step over rows [start, end) for two features (the teaching view's plane): centres unrolled into locals where k ≤ 8. */
-function pass2(x: Float64Array, centers: Float64Array, k: number, start: number, end: number, labels: Int32Array, acc: boolean, sums: Float64Array, counts: Float64Array, so: number, co: number): number {
-  let inertia = 0;
-  for (let i = start; i < end; i++) {
-    const x0 = x[2 * i]!;
-    const x1 = x[2 * i + 1]!;
-    let best = 0;
-    let bestD = Infinity;
-    for (let q = 0; q < k; q++) {
-      const u = x0 - centers[2 * q]!;
-      const v = x1 - centers[2 * q + 1]!;
-      const dd = u * u + v * v;
-      if (dd < bestD) {
-        bestD = dd;
-        best = q;
-      }
-    }
-    labels[i] = best;
-    inertia += bestD;
-    if (acc) {
-      const ob = so + 2 * best;
-      sums[ob] = sums[ob]! + x0;
-      sums[ob + 1] = sums[ob + 1]! + x1;
-      counts[co + best] = counts[co + best]! + 1;
-    }
-  }
-  return inertia;
+  if (d === 2 && k <= 8) return pass2k8(x, centers, k, start, end, labels, acc, sums, counts, so, co);
+  return passD(x, d, centers, k, start, end, labels, acc, sums, counts, so, co);
 }
 
 /**
- * pass2 for k ≤ 8: the centres in locals (missing ones at +Infinity, never
+ * The E-step for two features and k ≤ 8: the centres in locals (missing ones at +Infinity, never
  * nearest) and the nearest found by a tournament of comparisons instead of
  * a loop of branches; ties go to the lower index, as in the loop.
  */
