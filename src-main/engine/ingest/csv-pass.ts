@@ -8,6 +8,7 @@
 import type { Dialect, ImportWarning } from '../../../src-shared/dataset.ts';
 import { LatheError } from '../../../src-shared/errors.ts';
 import type { ColumnData } from '../arrow/types.ts';
+import { CsvArena } from './csv-kernel.ts';
 import { buildColumn, trackConflict } from './infer.ts';
 import type { ArrayPool, ChunkContext, ColumnState } from './infer.ts';
 import { SNIFF_BYTES, decodeCp1252, decoderFor, sniff } from './sniff.ts';
@@ -240,6 +241,13 @@ export async function csvPass(ps: PassState, prelude: Prelude, src: ByteSource, 
   );
   tok.line = 1 + prelude.headerLines;
   let buf = prelude.buf;
+  // the WebAssembly kernels' memory: the read buffer, the field arrays and the column arrays
+  const arena = CsvArena.create(buf.length, rowsCap, ncols);
+  if (arena) {
+    arena.buf.set(buf.subarray(0, prelude.len));
+    buf = arena.buf;
+    tok.useArena(arena);
+  }
   let len = prelude.len;
   let eof = prelude.eof;
   let pos = prelude.dataStart;
@@ -247,7 +255,7 @@ export async function csvPass(ps: PassState, prelude: Prelude, src: ByteSource, 
   const dec = dialect.decimal === ',' ? 44 : 46;
   const str = stringDecoder(dialect.encoding);
 
-  const pool: ArrayPool[] = names.map(() => ({}));
+  const pool: ArrayPool[] = arena ? arena.pool : names.map(() => ({}));
   const addStats: boolean[] = names.map(() => true);
   const emit = async (): Promise<void> => {
     const n = tok.nrec;

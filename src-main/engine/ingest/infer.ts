@@ -7,6 +7,8 @@
  */
 import type { ColumnKind, KindConflict } from '../../../src-shared/dataset.ts';
 import type { ColumnData } from '../arrow/types.ts';
+import { NUM_FLOAT, NUM_INT32, NUM_WIDE_INT } from './csv-kernel.ts';
+import type { CsvArena } from './csv-kernel.ts';
 import { FIELD_RAW, unquoteBytes } from './tokenizer.ts';
 import type { Tokenizer } from './tokenizer.ts';
 import {
@@ -175,6 +177,12 @@ function u8Of(ctx: ChunkContext, j: number): Uint8Array {
   return p.u8.subarray(0, ctx.n).fill(0);
 }
 
+/** The arena when its number kernel can parse this chunk's fields into out. */
+function kernelFor(ctx: ChunkContext, out: ArrayBufferView): CsvArena | null {
+  const a = ctx.tok.kernelFor(ctx.buf);
+  return a?.holds(out) ? a : null;
+}
+
 function fieldBytes(ctx: ChunkContext, idx: number): [Uint8Array, number, number] {
   const s = ctx.tok.starts[idx]!;
   const e = ctx.tok.ends[idx]!;
@@ -214,7 +222,12 @@ function tryBuild(ctx: ChunkContext, j: number, st: ColumnState): ColumnData | n
     case K_INT: {
       if (st.wide) {
         const out = f64Of(ctx, j);
+        const kern = kernelFor(ctx, out);
         for (let i = 0; i < n; i++) {
+          if (kern) {
+            i = kern.num(buf, ncols, j, i, n, out, dec, NUM_WIDE_INT);
+            if (i >= n) break;
+          }
           const idx = i * ncols + j;
           let b = buf;
           let s = starts[idx]!;
@@ -238,7 +251,12 @@ function tryBuild(ctx: ChunkContext, j: number, st: ColumnState): ColumnData | n
         return nulls ? { storage: 'float64', values: out, nulls } : { storage: 'float64', values: out };
       }
       const out = i32Of(ctx, j);
+      const kern = kernelFor(ctx, out);
       for (let i = 0; i < n; i++) {
+        if (kern) {
+          i = kern.num(buf, ncols, j, i, n, out, dec, NUM_INT32);
+          if (i >= n) break;
+        }
         const idx = i * ncols + j;
         let b = buf;
         let s = starts[idx]!;
@@ -266,7 +284,12 @@ function tryBuild(ctx: ChunkContext, j: number, st: ColumnState): ColumnData | n
     }
     case K_FLOAT: {
       const out = f64Of(ctx, j);
+      const kern = kernelFor(ctx, out);
       for (let i = 0; i < n; i++) {
+        if (kern) {
+          i = kern.num(buf, ncols, j, i, n, out, dec, NUM_FLOAT);
+          if (i >= n) break;
+        }
         const idx = i * ncols + j;
         let b = buf;
         let s = starts[idx]!;

@@ -7,10 +7,14 @@
  * physical lines, so a quoted field with newlines spans several.
  */
 import { LatheError } from '../../../src-shared/errors.ts';
+import type { CsvArena } from './csv-kernel.ts';
 
 export const FIELD_PLAIN = 0;
 export const FIELD_QUOTED = 1;
 export const FIELD_RAW = 2;
+
+/** Records of a chunk scan() hands back to the kernel before it scans the rest of the call itself. */
+const BAILS = 64;
 
 export interface TokenizerOptions {
   delimiter: number;
@@ -37,6 +41,8 @@ export class Tokenizer {
   line = 1;
   skipped = 0;
   skippedLines: number[] = [];
+  /** the WebAssembly kernels' memory, when starts/ends/flags are its views (useArena) */
+  arena: CsvArena | null = null;
 
   constructor(o: TokenizerOptions, capacity: number) {
     this.delim = o.delimiter;
@@ -49,6 +55,21 @@ export class Tokenizer {
     this.ends = new Int32Array(capacity * o.ncols);
     this.flags = new Uint8Array(capacity * o.ncols);
     this.lines = new Int32Array(capacity);
+  }
+
+  /** Keeps the field arrays in the arena's memory, so that scan() and the column builders can use its kernels. */
+  useArena(a: CsvArena): void {
+    if (a.starts.length < this.capacity * this.ncols) throw new Error('the arena is smaller than the tokenizer');
+    this.arena = a;
+    this.starts = a.starts;
+    this.ends = a.ends;
+    this.flags = a.flags;
+  }
+
+  /** The arena when the kernels can work on buf and this tokenizer's arrays. */
+  kernelFor(buf: Uint8Array): CsvArena | null {
+    const a = this.arena;
+    return a && this.starts === a.starts && this.ends === a.ends && this.flags === a.flags && a.holds(buf) ? a : null;
   }
 
   /** Forget the records held (after the chunk was built). */
@@ -71,6 +92,34 @@ export class Tokenizer {
    * record not taken (incomplete unless eof).
    */
   scan(buf: Uint8Array, pos: number, end: number, eof: boolean, maxRecords: number): number {
+    const a = this.kernelFor(buf);
+    if (!a) return this.scanJs(buf, pos, end, eof, maxRecords);
+    // the kernel takes runs of plain records; this code takes each record it
+    // stops at (quotes, CR, blank lines, ragged rows, the end of the data),
+    // all of them once a chunk has many such records
+    for (let bails = 0; ; bails++) {
+      const room = maxRecords - this.nrec;
+      if (room <= 0) return pos;
+      const got = a.scan(buf, pos, end, this.delim, this.quote, this.ncols, room, this.nrec);
+      if (got > 0) {
+        const lines = this.lines;
+        const line = this.line;
+        for (let k = 0, r = this.nrec; k < got; k++, r++) lines[r] = line + k;
+        this.nrec += got;
+        this.line += got;
+        pos = a.stopAt();
+        if (got === room) return pos;
+      }
+      if (bails >= BAILS) return this.scanJs(buf, pos, end, eof, maxRecords);
+      const from = pos;
+      pos = this.scanJs(buf, pos, end, eof, this.nrec + 1);
+      // nothing taken: the data ends inside the record (the caller brings more)
+      if (pos === from) return pos;
+    }
+  }
+
+  /** scan() in JavaScript: every kind of record. */
+  private scanJs(buf: Uint8Array, pos: number, end: number, eof: boolean, maxRecords: number): number {
     const delim = this.delim;
     const quote = this.quote;
     const ncols = this.ncols;

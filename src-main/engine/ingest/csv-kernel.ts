@@ -1,0 +1,144 @@
+/**
+ * The CSV importer's WebAssembly kernels (csv-kernel.wat) and the memory
+ * they work in. One CsvArena per pass over a file holds, in one
+ * WebAssembly.Memory sized once (it never grows, so views stay valid): the
+ * read buffer, the tokenizer's field arrays and one output array per column.
+ * The tokenizer (tokenizer.ts) and the column builders (infer.ts) call the
+ * kernels while their byte buffer, field arrays and output array are views
+ * of this memory, and stay in JavaScript otherwise (a grown read buffer, the
+ * pipeline's deferred columns); the kernels only do the common case and
+ * hand everything else back, so the results are the JavaScript code's.
+ *
+ * LATHE_CSV_WASM=0 in the environment (read when a thread loads this
+ * module, so the pipeline's worker follows its parent) or CSV_KERNEL.on =
+ * false turns them off, for comparisons.
+ */
+import type { ArrayPool } from './infer.ts';
+import { WASM_BASE64 } from './csv-kernel-wasm.ts';
+
+type ScanFn = (
+  buf: number, pos: number, end: number, delim: number, quote: number,
+  ncols: number, room: number, starts: number, ends: number, flags: number, nrec: number,
+) => number;
+type NumFn = (
+  buf: number, starts: number, ends: number, flags: number, ncols: number, j: number,
+  from: number, n: number, out: number, dec: number, mode: number,
+) => number;
+
+/** Results (0-63) and the powers of ten (64-191) the kernels read; the first arena byte after them. */
+const RESERVED = 256;
+/** Readable bytes after the read buffer: the scanner loads 16 at a time. */
+const PAD = 16;
+
+/** What num() writes: float64 values, int32 integers, float64 integers. */
+export const NUM_FLOAT = 0;
+export const NUM_INT32 = 1;
+export const NUM_WIDE_INT = 2;
+
+/** Whether passes use the kernels (tests and benchmarks compare both ways). */
+export const CSV_KERNEL = { on: process.env.LATHE_CSV_WASM !== '0' };
+
+let compiled: WebAssembly.Module | null | undefined;
+
+function kernelModule(): WebAssembly.Module | null {
+  if (!CSV_KERNEL.on) return null;
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64'));
+    } catch {
+      // no WebAssembly SIMD here: the JavaScript paths do everything
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+const align = (n: number, a: number): number => Math.ceil(n / a) * a;
+
+export class CsvArena {
+  readonly memory: WebAssembly.Memory;
+  /** the read buffer */
+  readonly buf: Buffer;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly flags: Uint8Array;
+  /** per column: a float64 and an int32 view of the same bytes (a chunk's column is one or the other) */
+  readonly pool: ArrayPool[];
+  private readonly scanFn: ScanFn;
+  private readonly numFn: NumFn;
+  private readonly i32: Int32Array;
+
+  private constructor(mod: WebAssembly.Module, readBytes: number, rowsCap: number, ncols: number) {
+    const inst = new WebAssembly.Instance(mod, {});
+    const ex = inst.exports as { memory: WebAssembly.Memory; scan: ScanFn; num: NumFn };
+    this.memory = ex.memory;
+    this.scanFn = ex.scan;
+    this.numFn = ex.num;
+    const fields = rowsCap * ncols;
+    const bufAt = RESERVED;
+    const startsAt = align(bufAt + readBytes + PAD, 16);
+    const endsAt = align(startsAt + 4 * fields, 16);
+    const flagsAt = align(endsAt + 4 * fields, 16);
+    const poolAt = align(flagsAt + fields, 16);
+    const total = poolAt + ncols * rowsCap * 8;
+    const pages = Math.ceil(total / 65536);
+    const have = this.memory.buffer.byteLength / 65536;
+    if (pages > have) this.memory.grow(pages - have);
+    // views only after the last grow (growing detaches the old ones)
+    const mem = this.memory.buffer;
+    const pow = new Float64Array(mem, 64, 16);
+    for (let k = 0; k < 16; k++) pow[k] = Number(`1e${k}`);
+    this.i32 = new Int32Array(mem, 0, 16);
+    this.buf = Buffer.from(mem, bufAt, readBytes);
+    this.starts = new Int32Array(mem, startsAt, fields);
+    this.ends = new Int32Array(mem, endsAt, fields);
+    this.flags = new Uint8Array(mem, flagsAt, fields);
+    this.pool = [];
+    for (let j = 0; j < ncols; j++) {
+      const at = poolAt + j * rowsCap * 8;
+      this.pool.push({ f64: new Float64Array(mem, at, rowsCap), i32: new Int32Array(mem, at, rowsCap) });
+    }
+  }
+
+  /**
+   * An arena for a pass with this read buffer size, chunk size and column
+   * count; null when the kernels cannot run here or the arena would not fit
+   * in 32-bit addresses (the JavaScript paths then do everything).
+   */
+  static create(readBytes: number, rowsCap: number, ncols: number): CsvArena | null {
+    const mod = kernelModule();
+    if (!mod) return null;
+    if (RESERVED + readBytes + PAD + rowsCap * ncols * 17 + 64 > 2 ** 31) return null;
+    try {
+      return new CsvArena(mod, readBytes, rowsCap, ncols);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Whether every array is a view of this arena's memory (a grown read buffer is not). */
+  holds(...arrays: ArrayBufferView[]): boolean {
+    const mem = this.memory.buffer;
+    for (const a of arrays) if (a.buffer !== mem) return false;
+    return true;
+  }
+
+  /**
+   * Scans plain records of buf[pos, end) into the field arrays from record
+   * `nrec` on, at most `room` of them (see csv-kernel.wat). Returns the
+   * records taken; stopAt() is where it stopped.
+   */
+  scan(buf: Uint8Array, pos: number, end: number, delim: number, quote: number, ncols: number, room: number, nrec: number): number {
+    return this.scanFn(buf.byteOffset, pos, end, delim, quote, ncols, room, this.starts.byteOffset, this.ends.byteOffset, this.flags.byteOffset, nrec);
+  }
+
+  /** The offset where the last scan stopped: the start of the first record not taken. */
+  stopAt(): number {
+    return this.i32[0]!;
+  }
+
+  /** Parses column j of records [from, n) into out (NUM_* mode); returns the first record not parsed. */
+  num(buf: Uint8Array, ncols: number, j: number, from: number, n: number, out: Float64Array | Int32Array, dec: number, mode: number): number {
+    return this.numFn(buf.byteOffset, this.starts.byteOffset, this.ends.byteOffset, this.flags.byteOffset, ncols, j, from, n, out.byteOffset, dec, mode);
+  }
+}

@@ -1,0 +1,175 @@
+;; The CSV importer's hot loops in WebAssembly (SIMD): finding the fields of
+;; plain records, and parsing a column of plain decimal numbers. Both do only
+;; the common case and stop at anything else, leaving it to the JavaScript
+;; code (tokenizer.ts, infer.ts), which then goes on; so the outcome is the
+;; JavaScript code's in every case.
+;;
+;; Assembled by scripts/build-wasm.mjs (wabt) into csv-kernel-wasm.ts; a unit
+;; test checks that the committed bytes are this text's.
+;;
+;; Memory: the caller lays it out (csv-kernel.ts). Bytes 0-63 hold results,
+;; bytes 64-191 the doubles 1e0 ... 1e15 (written by the caller). A byte
+;; range that is scanned must be followed by 16 readable bytes.
+(module
+  (memory (export "memory") 1)
+
+  ;; scan: whole plain records from buf+pos up to buf+end. A plain record is
+  ;; `ncols` fields separated by `delim` and ended by LF, with no quote byte
+  ;; and no CR in it. For each record's fields, writes [start, end) (offsets
+  ;; from buf) into the int32 arrays at `starts`/`ends` and flag 0 into the
+  ;; byte array at `flags`, from record index `nrec` on; stops after `room`
+  ;; records, at the first record that is not plain (a blank line, a quote, a
+  ;; CR, too few or too many fields) or at one that the data does not finish.
+  ;; Returns the records taken and stores the stop offset (the start of the
+  ;; first record not taken) at address 0.
+  (func (export "scan")
+    (param $buf i32) (param $pos i32) (param $end i32) (param $delim i32) (param $quote i32)
+    (param $ncols i32) (param $room i32) (param $starts i32) (param $ends i32) (param $flags i32) (param $nrec i32)
+    (result i32)
+    (local $i i32) (local $lim i32) (local $bits i32) (local $q i32) (local $c i32)
+    (local $rec i32) (local $fs i32) (local $f i32) (local $last i32)
+    (local $o i32) (local $fo i32) (local $taken i32) (local $left i32)
+    (local $vd v128) (local $vq v128) (local $v v128)
+    (local.set $vd (i8x16.splat (local.get $delim)))
+    (local.set $vq (i8x16.splat (local.get $quote)))
+    (local.set $rec (i32.add (local.get $buf) (local.get $pos)))
+    (local.set $fs (local.get $rec))
+    (local.set $i (local.get $rec))
+    (local.set $lim (i32.add (local.get $buf) (local.get $end)))
+    (local.set $last (i32.sub (local.get $ncols) (i32.const 1)))
+    ;; $o: the field index (in the flat arrays) of the current record's field 0
+    (local.set $o (i32.mul (local.get $nrec) (local.get $ncols)))
+    (block $done
+      (br_if $done (i32.le_s (local.get $room) (i32.const 0)))
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $i) (local.get $lim)))
+        (local.set $v (v128.load (local.get $i)))
+        (local.set $bits
+          (i8x16.bitmask
+            (v128.or
+              (v128.or (i8x16.eq (local.get $v) (local.get $vd)) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 10))))
+              (v128.or (i8x16.eq (local.get $v) (local.get $vq)) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 13)))))))
+        ;; the last block: only the bytes before $lim
+        (local.set $left (i32.sub (local.get $lim) (local.get $i)))
+        (if (i32.lt_u (local.get $left) (i32.const 16))
+          (then (local.set $bits (i32.and (local.get $bits)
+            (i32.sub (i32.shl (i32.const 1) (local.get $left)) (i32.const 1))))))
+        (block $next
+          (loop $each
+            (br_if $next (i32.eqz (local.get $bits)))
+            (local.set $q (i32.add (local.get $i) (i32.ctz (local.get $bits))))
+            (local.set $bits (i32.and (local.get $bits) (i32.sub (local.get $bits) (i32.const 1))))
+            (local.set $c (i32.load8_u (local.get $q)))
+            (if (i32.eq (local.get $c) (local.get $delim))
+              (then
+                ;; one field more than the header has: not plain
+                (br_if $done (i32.ge_u (local.get $f) (local.get $last)))
+                (local.set $fo (i32.shl (i32.add (local.get $o) (local.get $f)) (i32.const 2)))
+                (i32.store (i32.add (local.get $starts) (local.get $fo)) (i32.sub (local.get $fs) (local.get $buf)))
+                (i32.store (i32.add (local.get $ends) (local.get $fo)) (i32.sub (local.get $q) (local.get $buf)))
+                (i32.store8 (i32.add (local.get $flags) (i32.add (local.get $o) (local.get $f))) (i32.const 0))
+                (local.set $f (i32.add (local.get $f) (i32.const 1)))
+                (local.set $fs (i32.add (local.get $q) (i32.const 1)))
+                (br $each)))
+            ;; a quote or a CR: not plain
+            (br_if $done (i32.ne (local.get $c) (i32.const 10)))
+            ;; LF: a blank line or too few fields are not plain
+            (br_if $done (i32.eq (local.get $q) (local.get $rec)))
+            (br_if $done (i32.ne (local.get $f) (local.get $last)))
+            (local.set $fo (i32.shl (i32.add (local.get $o) (local.get $f)) (i32.const 2)))
+            (i32.store (i32.add (local.get $starts) (local.get $fo)) (i32.sub (local.get $fs) (local.get $buf)))
+            (i32.store (i32.add (local.get $ends) (local.get $fo)) (i32.sub (local.get $q) (local.get $buf)))
+            (i32.store8 (i32.add (local.get $flags) (i32.add (local.get $o) (local.get $f))) (i32.const 0))
+            (local.set $taken (i32.add (local.get $taken) (i32.const 1)))
+            (local.set $o (i32.add (local.get $o) (local.get $ncols)))
+            (local.set $f (i32.const 0))
+            (local.set $rec (i32.add (local.get $q) (i32.const 1)))
+            (local.set $fs (local.get $rec))
+            (br_if $done (i32.ge_s (local.get $taken) (local.get $room)))
+            (br $each)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $blocks)))
+    (i32.store (i32.const 0) (i32.sub (local.get $rec) (local.get $buf)))
+    (local.get $taken))
+
+  ;; num: parses column j of records [from, n) as plain decimal numbers
+  ;; ("-"? digits ("." digits)?, 1 to 15 digits in all; `dec` is the decimal
+  ;; byte) into `out`, exactly as values.ts fastNumber does: the digits as
+  ;; an integer, divided by 10^(digits after the point). mode 0: float64 out,
+  ;; any such number; 1: int32 out, integers in int32's range only; 2:
+  ;; float64 out, integers only. Returns the first record it did not parse
+  ;; (n when it parsed them all): a raw field (flag 2) or any other text.
+  (func (export "num")
+    (param $buf i32) (param $starts i32) (param $ends i32) (param $flags i32) (param $ncols i32) (param $j i32)
+    (param $from i32) (param $n i32) (param $out i32) (param $dec i32) (param $mode i32)
+    (result i32)
+    (local $r i32) (local $idx i32) (local $p i32) (local $e i32) (local $ds i32) (local $fs i32)
+    (local $d i32) (local $nd i32) (local $frac i32) (local $neg i32) (local $isf i32)
+    (local $mant i64) (local $v f64)
+    (local.set $r (local.get $from))
+    (block $stop
+      (loop $rows
+        (br_if $stop (i32.ge_s (local.get $r) (local.get $n)))
+        (local.set $idx (i32.add (i32.mul (local.get $r) (local.get $ncols)) (local.get $j)))
+        (br_if $stop (i32.eq (i32.load8_u (i32.add (local.get $flags) (local.get $idx))) (i32.const 2)))
+        (local.set $p (i32.add (local.get $buf) (i32.load (i32.add (local.get $starts) (i32.shl (local.get $idx) (i32.const 2))))))
+        (local.set $e (i32.add (local.get $buf) (i32.load (i32.add (local.get $ends) (i32.shl (local.get $idx) (i32.const 2))))))
+        (local.set $neg (i32.const 0))
+        (if (i32.lt_u (local.get $p) (local.get $e))
+          (then (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 45))
+            (then
+              (local.set $neg (i32.const 1))
+              (local.set $p (i32.add (local.get $p) (i32.const 1)))))))
+        (local.set $ds (local.get $p))
+        (local.set $mant (i64.const 0))
+        (block $ip
+          (loop $idig
+            (br_if $ip (i32.ge_u (local.get $p) (local.get $e)))
+            (local.set $d (i32.sub (i32.load8_u (local.get $p)) (i32.const 48)))
+            (br_if $ip (i32.gt_u (local.get $d) (i32.const 9)))
+            (local.set $mant (i64.add (i64.mul (local.get $mant) (i64.const 10)) (i64.extend_i32_u (local.get $d))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $idig)))
+        (local.set $nd (i32.sub (local.get $p) (local.get $ds)))
+        (local.set $frac (i32.const 0))
+        (local.set $isf (i32.const 0))
+        (if (i32.lt_u (local.get $p) (local.get $e))
+          (then (if (i32.eq (i32.load8_u (local.get $p)) (local.get $dec))
+            (then
+              (local.set $isf (i32.const 1))
+              (local.set $p (i32.add (local.get $p) (i32.const 1)))
+              (local.set $fs (local.get $p))
+              (block $fp
+                (loop $fdig
+                  (br_if $fp (i32.ge_u (local.get $p) (local.get $e)))
+                  (local.set $d (i32.sub (i32.load8_u (local.get $p)) (i32.const 48)))
+                  (br_if $fp (i32.gt_u (local.get $d) (i32.const 9)))
+                  (local.set $mant (i64.add (i64.mul (local.get $mant) (i64.const 10)) (i64.extend_i32_u (local.get $d))))
+                  (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                  (br $fdig)))
+              (local.set $frac (i32.sub (local.get $p) (local.get $fs)))
+              (local.set $nd (i32.add (local.get $nd) (local.get $frac)))))))
+        ;; something else after the digits, no digits, or too many
+        (br_if $stop (i32.ne (local.get $p) (local.get $e)))
+        (br_if $stop (i32.eqz (local.get $nd)))
+        (br_if $stop (i32.gt_u (local.get $nd) (i32.const 15)))
+        (local.set $v (f64.convert_i64_s (local.get $mant)))
+        (if (local.get $frac)
+          (then (local.set $v (f64.div (local.get $v)
+            (f64.load (i32.add (i32.const 64) (i32.shl (local.get $frac) (i32.const 3))))))))
+        (if (local.get $neg) (then (local.set $v (f64.neg (local.get $v)))))
+        (if (i32.eqz (local.get $mode))
+          (then (f64.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 3))) (local.get $v)))
+          (else
+            ;; integers only ("1." is a float, as in fastNumber)
+            (br_if $stop (local.get $isf))
+            (if (i32.eq (local.get $mode) (i32.const 2))
+              (then (f64.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 3))) (local.get $v)))
+              (else
+                (br_if $stop (f64.gt (local.get $v) (f64.const 2147483647)))
+                (br_if $stop (f64.lt (local.get $v) (f64.const -2147483648)))
+                (i32.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 2))) (i32.trunc_f64_s (local.get $v)))))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows)))
+    (local.get $r))
+)

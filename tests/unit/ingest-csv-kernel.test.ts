@@ -1,0 +1,192 @@
+/**
+ * The CSV importer's WebAssembly kernels (csv-kernel.wat) must change
+ * nothing but the speed: the tokenizer with them finds the same records,
+ * fields, flags, lines, skipped rows and errors as without them, wherever
+ * the data is cut; imports give the same chunk bytes and outcome on the
+ * shared datasets and on tables full of the numbers the kernel hands back;
+ * and the committed module bytes are the .wat's.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CSV_KERNEL, CsvArena } from '../../src-main/engine/ingest/csv-kernel.ts';
+import { WASM_BASE64 } from '../../src-main/engine/ingest/csv-kernel-wasm.ts';
+import { lastImport } from '../../src-main/engine/ingest/import.ts';
+import type { ImportHooks } from '../../src-main/engine/ingest/import.ts';
+import { Tokenizer } from '../../src-main/engine/ingest/tokenizer.ts';
+import { SHARED_DATASETS } from '../helpers/data.ts';
+import { importText, rnd } from '../fixtures/ingest-helpers.ts';
+
+test('the committed kernel bytes are csv-kernel.wat as assembled by wabt', async () => {
+  const spec = '../../scripts/build-wasm.mjs';
+  const { assemble } = (await import(spec)) as { assemble: (wat: string) => Promise<Buffer> };
+  const bytes = await assemble('src-main/engine/ingest/csv-kernel.wat');
+  assert.equal(WASM_BASE64, bytes.toString('base64'), 'run `node scripts/build-wasm.mjs` after editing the .wat');
+});
+
+/** A random CSV body: mostly plain records, with quotes, CR, CRLF, blank lines and ragged rows sprinkled in. */
+function messy(seed: number, rows: number, ncols: number, oddity: number): string {
+  const r = rnd(seed);
+  const field = (): string => {
+    const u = r();
+    if (u < 0.4) return (r() * 2000 - 1000).toFixed(Math.floor(r() * 5));
+    if (u < 0.5) return '';
+    if (u < 0.5 + oddity) return r() < 0.5 ? '"a,b"' : '"say ""hi"""';
+    if (u < 0.7) return `w${Math.floor(r() * 100)}`;
+    return String(Math.floor(r() * 1e6) - 5e5);
+  };
+  let s = '';
+  for (let i = 0; i < rows; i++) {
+    const u = r();
+    if (u < oddity / 4) {
+      s += '\n';
+      continue;
+    }
+    let n = ncols;
+    if (u < oddity / 2) n = ncols + (r() < 0.5 ? -1 : 1);
+    const fields = Array.from({ length: Math.max(1, n) }, field);
+    const v = r();
+    s += fields.join(',') + (v < oddity / 3 ? '\r\n' : v < oddity / 2 ? '\r' : '\n');
+  }
+  return s;
+}
+
+interface Trace {
+  steps: string[];
+  error: string | null;
+}
+
+/** Feeds buf to the tokenizer cut at `cuts` (then the end, at eof), taking `cap` records at a time, as csvPass does. */
+function drive(tok: Tokenizer, buf: Uint8Array, len: number, cuts: number[], cap: number): Trace {
+  const steps: string[] = [];
+  let pos = 0;
+  try {
+    for (const [k, cut] of [...cuts, len].entries()) {
+      const eof = k === cuts.length;
+      for (;;) {
+        pos = tok.scan(buf, pos, cut, eof, cap);
+        const held: number[] = [];
+        for (let f = 0; f < tok.nrec * tok.ncols; f++) held.push(tok.starts[f]!, tok.ends[f]!, tok.flags[f]!);
+        steps.push(`${cut}:${pos}:${tok.nrec}:${tok.line}:${tok.skipped}:${Array.from(tok.lines.subarray(0, tok.nrec)).join(' ')}|${held.join(',')}`);
+        if (tok.nrec >= cap || (eof && tok.nrec > 0)) {
+          tok.clear();
+          if (!eof || pos < len) continue;
+        }
+        break;
+      }
+    }
+  } catch (e) {
+    return { steps, error: `${(e as { code?: string }).code}: ${(e as Error).message}` };
+  }
+  return { steps, error: null };
+}
+
+test('the tokenizer finds the same records with the kernel as without it, wherever the data is cut', () => {
+  let kernelRecords = 0;
+  for (let seed = 1; seed <= 60; seed++) {
+    const r = rnd(1000 + seed);
+    const ncols = 1 + Math.floor(r() * 7);
+    const oddity = [0, 0, 0.01, 0.05, 0.3][seed % 5]!;
+    const text = Buffer.from(messy(seed, 30 + Math.floor(r() * 300), ncols, oddity));
+    const len = text.length;
+    const cuts = Array.from({ length: Math.floor(r() * 12) }, () => Math.floor(r() * len)).sort((a, b) => a - b);
+    const cap = 1 + Math.floor(r() * 40);
+    for (const skipBadRows of [false, true]) {
+      const opts = { delimiter: 44, quote: 34, ncols, skipBadRows, file: 'x.csv' };
+      const plain = new Tokenizer(opts, cap);
+      const want = drive(plain, text, len, cuts, cap);
+      const arena = CsvArena.create(len, cap, ncols);
+      assert.ok(arena, 'WebAssembly SIMD is available in Node 20');
+      arena.buf.set(text);
+      const fast = new Tokenizer(opts, cap);
+      fast.useArena(arena);
+      const got = drive(fast, arena.buf, len, cuts, cap);
+      assert.deepEqual(got, want, `seed ${seed}, skipBadRows ${skipBadRows}`);
+      if (oddity === 0) kernelRecords += plain.line;
+    }
+  }
+  assert.ok(kernelRecords > 1000);
+});
+
+test('a field the kernel cannot take is handed back: a record of quotes, CR or too many fields', () => {
+  const text = Buffer.from('1,2\n3,4\n"5",6\n7,8\r\n9,10,11\n12,13\n');
+  const arena = CsvArena.create(text.length, 10, 2)!;
+  arena.buf.set(text);
+  const tok = new Tokenizer({ delimiter: 44, quote: 34, ncols: 2, skipBadRows: true, file: 'x.csv' }, 10);
+  tok.useArena(arena);
+  // the kernel alone stops at the quoted record
+  assert.equal(arena.scan(arena.buf, 0, text.length, 44, 34, 2, 10, 0), 2);
+  assert.equal(arena.stopAt(), 8);
+  const pos = tok.scan(arena.buf, 0, text.length, true, 10);
+  assert.equal(pos, text.length);
+  assert.equal(tok.nrec, 5);
+  assert.deepEqual(Array.from(tok.lines.subarray(0, 5)), [1, 2, 3, 4, 6]);
+  assert.equal(tok.skipped, 1);
+  assert.deepEqual(tok.skippedLines, [5]);
+  assert.deepEqual([tok.starts[4], tok.ends[4], tok.flags[4]], [9, 10, 1]);
+});
+
+const SEQ: ImportHooks = { pipeline: false, parallel: false };
+
+/** Imports text (or a file's bytes) with the kernels on and off; both must agree to the byte. */
+async function agree(text: string | Uint8Array, hooks: ImportHooks, label: string): Promise<Awaited<ReturnType<typeof importText>>> {
+  const on = await importText(text, {}, hooks);
+  const path = lastImport.path;
+  CSV_KERNEL.on = false;
+  process.env.LATHE_CSV_WASM = '0';
+  let off;
+  try {
+    off = await importText(text, {}, hooks);
+  } finally {
+    CSV_KERNEL.on = true;
+    delete process.env.LATHE_CSV_WASM;
+  }
+  assert.equal(lastImport.path, path);
+  assert.deepEqual(on.out, off.out, label);
+  assert.equal(on.sink.chunks.length, off.sink.chunks.length, label);
+  on.sink.chunks.forEach((c, k) => assert.deepEqual(c.ipc, off.sink.chunks[k]!.ipc, `${label}: chunk ${k}`));
+  return on;
+}
+
+/** Numbers in every form the kernel must hand back or get exactly right. */
+function numbers(seed: number, rows: number): string {
+  const r = rnd(seed);
+  const odd = ['+5', '1e3', ' 7', '7 ', '-0', '007', '1.', '.5', '-.5', '-', '.', '1234567890123456', '123456789012345', '0.000000000000001', 'NA', '', '"12"', '"1""2"', '2147483648', '-2147483649', '2147483647', '-2147483648', '1,5'];
+  let s = 'f,i,w,m,q\n';
+  for (let i = 0; i < rows; i++) {
+    const pick = (p: number, normal: () => string): string => {
+      const v = r() < p ? odd[Math.floor(r() * odd.length)]! : normal();
+      return v.includes(',') ? `"${v}"` : v;
+    };
+    const f = pick(0.03, () => (r() * 2e6 - 1e6).toFixed(Math.floor(r() * 9)));
+    const n = pick(0.002, () => String(Math.floor(r() * 2e5) - 1e5));
+    const w = i === rows - 50 ? '9007199254740993' : pick(0.002, () => String(Math.floor(r() * 4e9) - 2e9));
+    const m = r() < 0.5 ? '' : (r() * 10).toFixed(2);
+    const q = r() < 0.1 ? `"${(r() * 10).toFixed(1)}"` : (r() * 10).toFixed(1);
+    s += `${f},${n},${w},${m},${q}\n`;
+  }
+  return s;
+}
+
+test('imports agree with the kernels on and off: numbers of every form, widening, second passes', async () => {
+  for (const [seed, rows] of [[1, 3000], [2, 20000], [3, 600]] as const) {
+    const text = numbers(seed, rows);
+    const a = await agree(text, { ...SEQ, chunkRows: 700 }, `numbers ${seed}`);
+    assert.ok(a.out.rows > 0);
+    await agree(text, { pipeline: true, chunkRows: 900 }, `numbers ${seed} (pipeline)`);
+  }
+  // a column of integers that turns float late: the second pass rewrites the chunks
+  const late = 'a,b\n' + Array.from({ length: 5000 }, (_, i) => `${i},${i === 4000 ? '1.5' : i * 3}`).join('\n') + '\n';
+  const l = await agree(late, { ...SEQ, chunkRows: 1000 }, 'late float');
+  assert.deepEqual(l.out.columns.map((c) => c.kind), ['integer', 'float']);
+});
+
+test('imports of the shared datasets agree with the kernels on and off', async () => {
+  const files = readdirSync(SHARED_DATASETS).filter((f) => f.endsWith('.csv'));
+  assert.ok(files.length >= 7);
+  for (const f of files) {
+    const bytes = readFileSync(join(SHARED_DATASETS, f));
+    await agree(bytes, { ...SEQ, chunkRows: 997 }, f);
+  }
+});
