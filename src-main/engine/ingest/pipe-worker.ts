@@ -66,13 +66,16 @@ async function room(): Promise<void> {
 
 /**
  * How many columns at most go to the import thread (text first, then dates,
- * then integers: text and dates cost the most per column to build), which
- * otherwise idles for lack of chunks. On the 12-column bench 4 balanced the
- * threads best (interleaved A/B, medians: 0 → 1.87 s, 3 → 1.91 s, 4 →
- * 1.79 s under load ~4). Empty columns stay (their kind is still open);
- * floats stay (the worker's own share).
+ * then integers: text and dates cost the most per column to build) when it
+ * would otherwise idle for lack of chunks. Since the tokenizer and the
+ * number columns run in WebAssembly (csv-kernel.ts) this thread is the
+ * quicker half on the 12-column bench: 0 measured best (interleaved x4,
+ * wall 0.95-1.15 s; 1: 1.00-1.32 s; 2: 1.03-1.40 s; a deferred column costs
+ * the import thread more than building it here, the fields' copy included).
+ * Before the kernels, 4 balanced best. Empty columns stay (their kind is
+ * still open); floats stay (this thread's own share).
  */
-const DEFAULT_SPLIT = 4;
+const DEFAULT_SPLIT = 0;
 
 /** Copies the deferred columns' fields of the chunk in ctx into one transferable buffer. */
 function deferredFields(ctx: ChunkContext, cols: number[]): DeferredFields {

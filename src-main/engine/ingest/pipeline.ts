@@ -6,8 +6,9 @@
  * columns (views into the IPC bytes) to the statistics, then gives the
  * buffer back. Wall time is about the slower half instead of the sum.
  *
- * To balance the halves, the worker defers a few text/date/integer columns
- * (pipe-worker.ts DEFAULT_SPLIT) to this thread from its second chunk on: it
+ * To balance the halves, the worker can defer a few text/date/integer
+ * columns (pipe-worker.ts DEFAULT_SPLIT, 0 by default since the worker's
+ * kernels made it the quicker half) to this thread from its second chunk on: it
  * sends their field offsets and a copy of the chunk's bytes (DeferredFields)
  * and, once, their column states; this thread builds them (class Deferred,
  * the same buildColumn/trackConflict code), encodes the whole chunk and,
@@ -54,10 +55,13 @@ export class PipeLink {
   private wake: (() => void) | null = null;
 
   private watched: AbortSignal | null = null;
+  /** when the worker said hello (performance.now()), 0 before */
+  helloAt = 0;
 
   private constructor(private readonly w: Worker) {
     w.on('message', (m: FromPipe) => {
       if (m.t !== 'hello') this.queue.push(m);
+      else this.helloAt = performance.now();
       this.poke();
     });
     w.on('error', () => this.die());
@@ -136,6 +140,10 @@ const SECOND_PASS = 'second pass: rewriting chunks with the widened kinds';
  * writing chunks and feeding the statistics.
  */
 export const lastPipeline = {
+  /** this thread's clock (performance.now()) at the start of pipelineImport */
+  startMs: 0,
+  /** when the worker had loaded, from the start (negative: before it) */
+  helloMs: 0,
   firstChunkMs: 0,
   lastChunkMs: 0,
   statsDoneMs: 0,
@@ -174,6 +182,7 @@ export async function pipelineImport(inp: PipelineInput): Promise<PipelineOutcom
     let tStats = 0;
     let tEncode = 0;
     lastPipeline.firstChunkMs = 0;
+    lastPipeline.startMs = t0;
     link.send({ t: 'run', run });
     let rows = 0;
     for (;;) {
@@ -269,6 +278,7 @@ export async function pipelineImport(inp: PipelineInput): Promise<PipelineOutcom
           link.close();
           lastPipeline.statsDoneMs = performance.now() - t0;
           lastPipeline.workerBusyMs = m.busyMs;
+          lastPipeline.helloMs = link.helloAt ? link.helloAt - t0 : NaN;
           lastPipeline.importBusyMs = busy;
           lastPipeline.importBuildMs = tBuild;
           lastPipeline.importWriteMs = tWrite;
