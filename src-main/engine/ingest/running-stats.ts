@@ -240,33 +240,19 @@ export class RunningNumeric {
   add(a: Float64Array, from: number, to: number): void {
     if (to <= from) return;
     if (!this.counts && this.unbucketed === 0) this.place(a, from, to);
-    let min = this.min;
-    let max = this.max;
-    let sum = this.sum;
+    const acc = ACC;
+    acc[0] = this.sum;
+    acc[1] = this.min;
+    acc[2] = this.max;
     const counts = this.counts;
-    if (counts && this.unbucketed === 0) {
-      const lo = this.lo;
-      const scale = this.scale;
-      for (let i = from; i < to; i++) {
-        const x = a[i]!;
-        sum += x;
-        if (x < min) min = x;
-        if (x > max) max = x;
-        const t = (x - lo) * scale;
-        counts[t < 0 ? 0 : t < RUNNING_BUCKETS ? 1 + (t | 0) : RUNNING_BUCKETS + 1]!++;
-      }
-    } else {
+    if (counts && this.unbucketed === 0) addBucketed(a, from, to, counts, this.lo, this.scale, acc);
+    else {
       this.unbucketed += to - from;
-      for (let i = from; i < to; i++) {
-        const x = a[i]!;
-        sum += x;
-        if (x < min) min = x;
-        if (x > max) max = x;
-      }
+      addPlain(a, from, to, acc);
     }
-    this.sum = sum;
-    this.min = min;
-    this.max = max;
+    this.sum = acc[0]!;
+    this.min = acc[1]!;
+    this.max = acc[2]!;
     this.n += to - from;
     this.distinct.add(a, from, to);
   }
@@ -322,6 +308,48 @@ export class RunningNumeric {
     this.distinct.release();
     this.counts = null;
   }
+}
+
+/**
+ * The running loops live outside the class, with their sums in a float64
+ * array: small monomorphic functions reach optimised code within the first
+ * chunks of an import, where the same loop as a method ran at 12 ns a value
+ * for the first ~20 columns' worth (4 once warm).
+ */
+const ACC = new Float64Array(3);
+
+/** Sum, min and max (in ACC) and the bucket counts of a[from, to), in order. */
+function addBucketed(a: Float64Array, from: number, to: number, counts: Int32Array, lo: number, scale: number, acc: Float64Array): void {
+  let sum = acc[0]!;
+  let min = acc[1]!;
+  let max = acc[2]!;
+  for (let i = from; i < to; i++) {
+    const x = a[i]!;
+    sum += x;
+    if (x < min) min = x;
+    if (x > max) max = x;
+    const t = (x - lo) * scale;
+    counts[t < 0 ? 0 : t < RUNNING_BUCKETS ? 1 + (t | 0) : RUNNING_BUCKETS + 1]!++;
+  }
+  acc[0] = sum;
+  acc[1] = min;
+  acc[2] = max;
+}
+
+/** Sum, min and max (in ACC) of a[from, to), in order. */
+function addPlain(a: Float64Array, from: number, to: number, acc: Float64Array): void {
+  let sum = acc[0]!;
+  let min = acc[1]!;
+  let max = acc[2]!;
+  for (let i = from; i < to; i++) {
+    const x = a[i]!;
+    sum += x;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  acc[0] = sum;
+  acc[1] = min;
+  acc[2] = max;
 }
 
 /** The bucket of x: 0 below the range, RUNNING_BUCKETS + 1 above it; monotone in x (as in RunningNumeric.add). */
