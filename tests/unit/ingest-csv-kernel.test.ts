@@ -152,7 +152,7 @@ async function agree(text: string | Uint8Array, hooks: ImportHooks, label: strin
 /** Numbers in every form the kernel must hand back or get exactly right. */
 function numbers(seed: number, rows: number): string {
   const r = rnd(seed);
-  const odd = ['+5', '1e3', ' 7', '7 ', '-0', '007', '1.', '.5', '-.5', '-', '.', '1234567890123456', '123456789012345', '0.000000000000001', 'NA', '', '"12"', '"1""2"', '2147483648', '-2147483649', '2147483647', '-2147483648', '1,5'];
+  const odd = ['+5', '1e3', ' 7', '7 ', '-0', '007', '1.', '.5', '-.5', '-', '.', '1234567890123456', '123456789012345', '0.000000000000001', 'NA', '', '"12"', '"1""2"', '2147483648', '-2147483649', '2147483647', '-2147483648', '1,5', '99999999.9999999', '-0.00000000000001', '1234567.', '.123456789012345', '-.123456789012345', '1.2.3', '12-3', '--1', '0x1F'];
   let s = 'f,i,w,m,q\n';
   for (let i = 0; i < rows; i++) {
     const pick = (p: number, normal: () => string): string => {

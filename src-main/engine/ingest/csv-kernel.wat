@@ -99,13 +99,21 @@
   ;; any such number; 1: int32 out, integers in int32's range only; 2:
   ;; float64 out, integers only. Returns the first record it did not parse
   ;; (n when it parsed them all): a raw field (flag 2) or any other text.
+  ;;
+  ;; A field's (at most 16) bytes are checked and turned into digits in one
+  ;; vector: the digits, the point left out, are moved to the right end by a
+  ;; swizzle and summed pairwise (x10, x100, x10^4) into two 8-digit halves.
   (func (export "num")
     (param $buf i32) (param $starts i32) (param $ends i32) (param $flags i32) (param $ncols i32) (param $j i32)
     (param $from i32) (param $n i32) (param $out i32) (param $dec i32) (param $mode i32)
     (result i32)
-    (local $r i32) (local $idx i32) (local $p i32) (local $e i32) (local $ds i32) (local $fs i32)
-    (local $d i32) (local $nd i32) (local $frac i32) (local $neg i32) (local $isf i32)
-    (local $mant i64) (local $v f64)
+    (local $r i32) (local $idx i32) (local $p i32) (local $len i32) (local $neg i32)
+    (local $dm i32) (local $ndot i32) (local $nd i32) (local $k i32) (local $frac i32)
+    (local $v f64) (local $mant i64)
+    (local $x v128) (local $d v128) (local $in v128) (local $sel v128) (local $t v128)
+    (local $vdec v128) (local $iota v128)
+    (local.set $vdec (i8x16.splat (local.get $dec)))
+    (local.set $iota (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15))
     (local.set $r (local.get $from))
     (block $stop
       (loop $rows
@@ -113,56 +121,63 @@
         (local.set $idx (i32.add (i32.mul (local.get $r) (local.get $ncols)) (local.get $j)))
         (br_if $stop (i32.eq (i32.load8_u (i32.add (local.get $flags) (local.get $idx))) (i32.const 2)))
         (local.set $p (i32.add (local.get $buf) (i32.load (i32.add (local.get $starts) (i32.shl (local.get $idx) (i32.const 2))))))
-        (local.set $e (i32.add (local.get $buf) (i32.load (i32.add (local.get $ends) (i32.shl (local.get $idx) (i32.const 2))))))
-        (local.set $neg (i32.const 0))
-        (if (i32.lt_u (local.get $p) (local.get $e))
-          (then (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 45))
-            (then
-              (local.set $neg (i32.const 1))
-              (local.set $p (i32.add (local.get $p) (i32.const 1)))))))
-        (local.set $ds (local.get $p))
-        (local.set $mant (i64.const 0))
-        (block $ip
-          (loop $idig
-            (br_if $ip (i32.ge_u (local.get $p) (local.get $e)))
-            (local.set $d (i32.sub (i32.load8_u (local.get $p)) (i32.const 48)))
-            (br_if $ip (i32.gt_u (local.get $d) (i32.const 9)))
-            (local.set $mant (i64.add (i64.mul (local.get $mant) (i64.const 10)) (i64.extend_i32_u (local.get $d))))
-            (local.set $p (i32.add (local.get $p) (i32.const 1)))
-            (br $idig)))
-        (local.set $nd (i32.sub (local.get $p) (local.get $ds)))
-        (local.set $frac (i32.const 0))
-        (local.set $isf (i32.const 0))
-        (if (i32.lt_u (local.get $p) (local.get $e))
-          (then (if (i32.eq (i32.load8_u (local.get $p)) (local.get $dec))
-            (then
-              (local.set $isf (i32.const 1))
-              (local.set $p (i32.add (local.get $p) (i32.const 1)))
-              (local.set $fs (local.get $p))
-              (block $fp
-                (loop $fdig
-                  (br_if $fp (i32.ge_u (local.get $p) (local.get $e)))
-                  (local.set $d (i32.sub (i32.load8_u (local.get $p)) (i32.const 48)))
-                  (br_if $fp (i32.gt_u (local.get $d) (i32.const 9)))
-                  (local.set $mant (i64.add (i64.mul (local.get $mant) (i64.const 10)) (i64.extend_i32_u (local.get $d))))
-                  (local.set $p (i32.add (local.get $p) (i32.const 1)))
-                  (br $fdig)))
-              (local.set $frac (i32.sub (local.get $p) (local.get $fs)))
-              (local.set $nd (i32.add (local.get $nd) (local.get $frac)))))))
-        ;; something else after the digits, no digits, or too many
-        (br_if $stop (i32.ne (local.get $p) (local.get $e)))
+        (local.set $len (i32.sub
+          (i32.add (local.get $buf) (i32.load (i32.add (local.get $ends) (i32.shl (local.get $idx) (i32.const 2)))))
+          (local.get $p)))
+        ;; a leading minus, without a branch (signs are random in many columns);
+        ;; the byte at p is readable even for an empty field
+        (local.set $neg (i32.and
+          (i32.eq (i32.load8_u (local.get $p)) (i32.const 45))
+          (i32.gt_s (local.get $len) (i32.const 0))))
+        (local.set $p (i32.add (local.get $p) (local.get $neg)))
+        (local.set $len (i32.sub (local.get $len) (local.get $neg)))
+        ;; 1 to 16 bytes: at most 15 digits and a point
+        (br_if $stop (i32.eqz (local.get $len)))
+        (br_if $stop (i32.gt_u (local.get $len) (i32.const 16)))
+        (local.set $x (v128.load (local.get $p)))
+        (local.set $d (i8x16.sub (local.get $x) (i8x16.splat (i32.const 48))))
+        (local.set $in (i8x16.lt_u (local.get $iota) (i8x16.splat (local.get $len))))
+        (local.set $t (v128.and (i8x16.eq (local.get $x) (local.get $vdec)) (local.get $in)))
+        ;; a byte of the field that is neither a digit nor the point
+        (br_if $stop (v128.any_true (v128.andnot (local.get $in)
+          (v128.or (i8x16.lt_u (local.get $d) (i8x16.splat (i32.const 10))) (local.get $t)))))
+        (local.set $dm (i8x16.bitmask (local.get $t)))
+        (local.set $ndot (i32.popcnt (local.get $dm)))
+        (br_if $stop (i32.gt_u (local.get $ndot) (i32.const 1)))
+        (local.set $nd (i32.sub (local.get $len) (local.get $ndot)))
         (br_if $stop (i32.eqz (local.get $nd)))
         (br_if $stop (i32.gt_u (local.get $nd) (i32.const 15)))
+        ;; k: the point's place (16: none); frac: digits after it
+        (local.set $k (i32.const 16))
+        (local.set $frac (i32.const 0))
+        (if (local.get $ndot)
+          (then
+            (local.set $k (i32.ctz (local.get $dm)))
+            (local.set $frac (i32.sub (i32.sub (local.get $len) (local.get $k)) (i32.const 1)))))
+        ;; lane i of the result takes digit i - (16 - nd), skipping the point; lanes before the first digit get 0
+        (local.set $sel (i8x16.sub (local.get $iota) (i8x16.splat (i32.sub (i32.const 16) (local.get $nd)))))
+        (local.set $sel (i8x16.sub (local.get $sel) (i8x16.ge_s (local.get $sel) (i8x16.splat (local.get $k)))))
+        (local.set $t (i8x16.swizzle (local.get $d) (local.get $sel)))
+        ;; 16 digits → 8 of 2 digits → 4 of 4 → 2 of 8
+        (local.set $t (i16x8.narrow_i32x4_u
+          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $t)) (v128.const i16x8 10 1 10 1 10 1 10 1))
+          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $t)) (v128.const i16x8 10 1 10 1 10 1 10 1))))
+        (local.set $t (i32x4.dot_i16x8_s (local.get $t) (v128.const i16x8 100 1 100 1 100 1 100 1)))
+        (local.set $t (i32x4.dot_i16x8_s (i16x8.narrow_i32x4_u (local.get $t) (local.get $t))
+          (v128.const i16x8 10000 1 10000 1 10000 1 10000 1)))
+        (local.set $mant (i64.add
+          (i64.mul (i64.extend_i32_u (i32x4.extract_lane 0 (local.get $t))) (i64.const 100000000))
+          (i64.extend_i32_u (i32x4.extract_lane 1 (local.get $t)))))
         (local.set $v (f64.convert_i64_s (local.get $mant)))
         (if (local.get $frac)
           (then (local.set $v (f64.div (local.get $v)
             (f64.load (i32.add (i32.const 64) (i32.shl (local.get $frac) (i32.const 3))))))))
-        (if (local.get $neg) (then (local.set $v (f64.neg (local.get $v)))))
+        (local.set $v (select (f64.neg (local.get $v)) (local.get $v) (local.get $neg)))
         (if (i32.eqz (local.get $mode))
           (then (f64.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 3))) (local.get $v)))
           (else
             ;; integers only ("1." is a float, as in fastNumber)
-            (br_if $stop (local.get $isf))
+            (br_if $stop (local.get $ndot))
             (if (i32.eq (local.get $mode) (i32.const 2))
               (then (f64.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 3))) (local.get $v)))
               (else
