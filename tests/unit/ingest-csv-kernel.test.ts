@@ -14,6 +14,7 @@ import { CSV_KERNEL, CsvArena } from '../../src-main/engine/ingest/csv-kernel.ts
 import { WASM_BASE64 } from '../../src-main/engine/ingest/csv-kernel-wasm.ts';
 import { lastImport } from '../../src-main/engine/ingest/import.ts';
 import type { ImportHooks } from '../../src-main/engine/ingest/import.ts';
+import { statsCounters } from '../../src-main/engine/ingest/stats.ts';
 import { Tokenizer } from '../../src-main/engine/ingest/tokenizer.ts';
 import { SHARED_DATASETS } from '../helpers/data.ts';
 import { importText, rnd } from '../fixtures/ingest-helpers.ts';
@@ -189,4 +190,27 @@ test('imports of the shared datasets agree with the kernels on and off', async (
     const bytes = readFileSync(join(SHARED_DATASETS, f));
     await agree(bytes, { ...SEQ, chunkRows: 997 }, f);
   }
+});
+
+test('the final statistics pass agrees with the kernels on and off when values leave the first chunk\'s range', async () => {
+  // the running quartile buckets are placed over the first chunk's range: a third of the later
+  // values land in the overflow bucket, and with them the third quartile
+  const r = rnd(99);
+  const xs: number[] = [];
+  for (let i = 0; i < 12000; i++) xs.push(i < 1000 || r() < 0.65 ? r() : 1.2 + r() * 0.8);
+  const text = 'x\n' + xs.map((x) => x.toFixed(6)).join('\n') + '\n';
+  const streamed = statsCounters.streamed;
+  const a = await agree(text, { ...SEQ, chunkRows: 1000 }, 'drifting');
+  assert.equal(statsCounters.streamed, streamed + 2, 'both imports took the streamed final pass');
+  const sorted = xs.map((x) => Number(x.toFixed(6))).sort((p, q) => p - q);
+  const at = (p: number): number => {
+    const h = p * (sorted.length - 1);
+    const lo = Math.floor(h);
+    return sorted[lo]! + (h - lo) * (sorted[Math.min(lo + 1, sorted.length - 1)]! - sorted[lo]!);
+  };
+  const st = a.out.columns[0]!.stats!;
+  assert.equal(st.q1, at(0.25));
+  assert.equal(st.median, at(0.5));
+  assert.equal(st.q3, at(0.75));
+  assert.equal(a.out.columns[0]!.histogram!.counts.reduce((p, c) => p + c, 0), 12000);
 });

@@ -142,3 +142,96 @@ export class CsvArena {
     return this.numFn(buf.byteOffset, this.starts.byteOffset, this.ends.byteOffset, this.flags.byteOffset, ncols, j, from, n, out.byteOffset, dec, mode);
   }
 }
+
+type FinalFn = (
+  a: number, n: number, mean: number, hlo: number, inv: number, bins: number, edges: number, hist: number,
+  lo: number, scale: number, slot: number, fill: number, out: number, ss: number,
+) => number;
+
+/** Values final() takes per call (a longer block goes in pieces). */
+const FINAL_BLOCK = 65536;
+
+/**
+ * The final statistics pass of numeric columns (stats.ts streamedResult) in
+ * the kernel: one instance per thread, its memory grown to the largest
+ * column's needs. begin() copies a column's histogram edges and quartile
+ * slots in, block() runs over values in order, end() copies the counts and
+ * the quartile buckets' values out: the same sums, bins and values as the
+ * JavaScript pass.
+ */
+export class FinalKernel {
+  private static one: FinalKernel | null | undefined;
+  private readonly memory: WebAssembly.Memory;
+  private readonly fn: FinalFn;
+  private vals = new Float64Array(0);
+  private hist = new Int32Array(0);
+  private fill = new Int32Array(0);
+  private out = new Float64Array(0);
+  private edgesAt = 0;
+  private slotAt = 0;
+  private bins = 0;
+
+  private constructor(mod: WebAssembly.Module) {
+    const ex = new WebAssembly.Instance(mod, {}).exports as { memory: WebAssembly.Memory; final: FinalFn };
+    this.memory = ex.memory;
+    this.fn = ex.final;
+  }
+
+  /** This thread's kernel, or null when the kernels are off or cannot run here. */
+  static get(): FinalKernel | null {
+    const mod = kernelModule();
+    if (!mod) return null;
+    if (FinalKernel.one === undefined) {
+      try {
+        FinalKernel.one = new FinalKernel(mod);
+      } catch {
+        FinalKernel.one = null;
+      }
+    }
+    return FinalKernel.one;
+  }
+
+  /** Starts a column: `bins` histogram bins over `edges`, quartile slots `slot`, `total` quartile-bucket values to collect. */
+  begin(edges: Float64Array, slot: Int32Array, total: number): void {
+    const bins = edges.length - 1;
+    const valsAt = RESERVED;
+    const edgesAt = valsAt + FINAL_BLOCK * 8;
+    const histAt = align(edgesAt + edges.length * 8, 8);
+    const slotAt = align(histAt + bins * 4, 8);
+    const fillAt = align(slotAt + slot.length * 4, 8);
+    const outAt = align(fillAt + slot.length * 4, 8);
+    const bytes = outAt + total * 8;
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / 65536));
+    const mem = this.memory.buffer;
+    this.vals = new Float64Array(mem, valsAt, FINAL_BLOCK);
+    new Float64Array(mem, edgesAt, edges.length).set(edges);
+    this.hist = new Int32Array(mem, histAt, bins).fill(0);
+    new Int32Array(mem, slotAt, slot.length).set(slot);
+    this.fill = new Int32Array(mem, fillAt, slot.length).fill(0);
+    this.out = new Float64Array(mem, outAt, total);
+    this.edgesAt = edgesAt;
+    this.slotAt = slotAt;
+    this.bins = bins;
+  }
+
+  /** Runs the pass over a's values in order; returns ss with their squared deviations added. */
+  block(a: Float64Array, mean: number, hlo: number, inv: number, lo: number, scale: number, ss: number): number {
+    for (let at = 0; at < a.length; at += FINAL_BLOCK) {
+      const piece = a.subarray(at, Math.min(a.length, at + FINAL_BLOCK));
+      this.vals.set(piece);
+      ss = this.fn(
+        this.vals.byteOffset, piece.length, mean, hlo, inv, this.bins, this.edgesAt, this.hist.byteOffset,
+        lo, scale, this.slotAt, this.fill.byteOffset, this.out.byteOffset, ss,
+      );
+    }
+    return ss;
+  }
+
+  /** The column's histogram counts, quartile-bucket fill counts and values. */
+  end(hist: Int32Array, fill: Int32Array, out: Float64Array): void {
+    hist.set(this.hist);
+    fill.set(this.fill);
+    out.set(this.out);
+  }
+}

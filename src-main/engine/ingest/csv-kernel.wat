@@ -1,7 +1,9 @@
 ;; The CSV importer's hot loops in WebAssembly (SIMD): finding the fields of
-;; plain records, and parsing a column of plain decimal numbers. Both do only
-;; the common case and stop at anything else, leaving it to the JavaScript
-;; code (tokenizer.ts, infer.ts), which then goes on; so the outcome is the
+;; plain records, parsing a column of plain decimal numbers, and the final
+;; pass of a numeric column's statistics. The first two do only the common
+;; case and stop at anything else, leaving it to the JavaScript code
+;; (tokenizer.ts, infer.ts), which then goes on; the third does what
+;; stats.ts finalPass does, operation for operation. So the outcome is the
 ;; JavaScript code's in every case.
 ;;
 ;; Assembled by scripts/build-wasm.mjs (wabt) into csv-kernel-wasm.ts; a unit
@@ -187,4 +189,61 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rows)))
     (local.get $r))
+
+  ;; final: one block of a numeric column's final statistics pass, exactly
+  ;; as stats.ts finalPass: adds (x - mean)^2 to ss in order, counts x in its
+  ;; histogram bin (a first guess from (x - hlo) * inv, then the edges
+  ;; decide), and copies x into `out` when its running quartile bucket has a
+  ;; slot (out[slot[q] + fill[q]++] = x). Returns the new ss.
+  (func (export "final")
+    (param $a i32) (param $n i32) (param $mean f64) (param $hlo f64) (param $inv f64)
+    (param $bins i32) (param $edges i32) (param $hist i32) (param $lo f64) (param $scale f64)
+    (param $slot i32) (param $fill i32) (param $out i32) (param $ss f64)
+    (result f64)
+    (local $i i32) (local $x f64) (local $d f64) (local $g f64) (local $t f64) (local $b i32)
+    (local $q i32) (local $s i32) (local $f i32) (local $last i32) (local $fbins f64) (local $at i32)
+    (local.set $last (i32.sub (local.get $bins) (i32.const 1)))
+    (local.set $fbins (f64.convert_i32_s (local.get $bins)))
+    (block $end
+      (loop $each
+        (br_if $end (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $x (f64.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $d (f64.sub (local.get $x) (local.get $mean)))
+        (local.set $ss (f64.add (local.get $ss) (f64.mul (local.get $d) (local.get $d))))
+        (local.set $g (f64.mul (f64.sub (local.get $x) (local.get $hlo)) (local.get $inv)))
+        (local.set $b (local.get $last))
+        (if (f64.lt (local.get $g) (local.get $fbins))
+          (then (local.set $b (i32.trunc_sat_f64_s (local.get $g)))))
+        (block $down
+          (loop $dl
+            (br_if $down (i32.le_s (local.get $b) (i32.const 0)))
+            (br_if $down (i32.eqz (f64.lt (local.get $x)
+              (f64.load (i32.add (local.get $edges) (i32.shl (local.get $b) (i32.const 3)))))))
+            (local.set $b (i32.sub (local.get $b) (i32.const 1)))
+            (br $dl)))
+        (block $up
+          (loop $ul
+            (br_if $up (i32.ge_s (local.get $b) (local.get $last)))
+            (br_if $up (i32.eqz (f64.ge (local.get $x)
+              (f64.load (i32.add (local.get $edges) (i32.shl (i32.add (local.get $b) (i32.const 1)) (i32.const 3)))))))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $ul)))
+        (local.set $at (i32.add (local.get $hist) (i32.shl (local.get $b) (i32.const 2))))
+        (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.const 1)))
+        ;; the running quartile bucket (running-stats.ts bucketOf)
+        (local.set $t (f64.mul (f64.sub (local.get $x) (local.get $lo)) (local.get $scale)))
+        (local.set $q (i32.const 4097))
+        (if (f64.lt (local.get $t) (f64.const 4096))
+          (then (local.set $q (i32.add (i32.const 1) (i32.trunc_sat_f64_s (local.get $t))))))
+        (if (f64.lt (local.get $t) (f64.const 0)) (then (local.set $q (i32.const 0))))
+        (local.set $s (i32.load (i32.add (local.get $slot) (i32.shl (local.get $q) (i32.const 2)))))
+        (if (i32.ge_s (local.get $s) (i32.const 0))
+          (then
+            (local.set $at (i32.add (local.get $fill) (i32.shl (local.get $q) (i32.const 2))))
+            (local.set $f (i32.load (local.get $at)))
+            (f64.store (i32.add (local.get $out) (i32.shl (i32.add (local.get $s) (local.get $f)) (i32.const 3))) (local.get $x))
+            (i32.store (local.get $at) (i32.add (local.get $f) (i32.const 1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $each)))
+    (local.get $ss))
 )

@@ -21,6 +21,7 @@ import { threadId } from 'node:worker_threads';
 import { LatheError } from '../../../src-shared/errors.ts';
 import type { CategoryCount, ColumnKind, Histogram, NumericStats, StorageType } from '../../../src-shared/dataset.ts';
 import type { ColumnData } from '../arrow/types.ts';
+import { FinalKernel } from './csv-kernel.ts';
 import { DISTINCT_CAP, DistinctHash, RUNNING_BUCKETS, RunningNumeric, bucketOf } from './running-stats.ts';
 import type { RunningState } from './running-stats.ts';
 import { DATE_DMY, DATE_ISO, DATE_MDY, DATE_YMD, chooseDateFormat, dateValue, scan, scanBool, scanDate, scanNumber } from './values.ts';
@@ -450,7 +451,15 @@ export class StatsAccumulator {
       fill,
       out,
     };
-    this.forEachBlock((a) => finalPass(a, fp));
+    const kernel = FinalKernel.get();
+    if (kernel) {
+      kernel.begin(fp.edges, slot, total);
+      this.forEachBlock((a) => {
+        fp.ss = kernel.block(a, mean, fp.hlo, fp.inv, fp.lo, fp.scale, fp.ss);
+        return true;
+      });
+      kernel.end(fp.hist, fill, out);
+    } else this.forEachBlock((a) => finalPass(a, fp));
     const ss = fp.ss;
     const hc = fp.hist;
     const std = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
