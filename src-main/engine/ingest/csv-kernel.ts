@@ -235,3 +235,64 @@ export class FinalKernel {
     out.set(this.out);
   }
 }
+
+type RunningFn = (a: number, n: number, counts: number, lo: number, scale: number) => void;
+
+/** Values running() takes per call (a longer range goes in pieces). */
+const RUNNING_BLOCK = 65536;
+
+/**
+ * A numeric column's running statistics (running-stats.ts addBucketed) in
+ * the kernel: one instance per thread; each call copies the values and the
+ * column's bucket counts in and the counts and sums out (a few microseconds
+ * against the milliseconds the loop takes in JavaScript before V8 has
+ * optimised it).
+ */
+export class RunningKernel {
+  private static one: RunningKernel | null | undefined;
+  private readonly fn: RunningFn;
+  private readonly sums: Float64Array;
+  private readonly vals: Float64Array;
+  private readonly counts: Int32Array;
+
+  private constructor(mod: WebAssembly.Module, buckets: number) {
+    const ex = new WebAssembly.Instance(mod, {}).exports as { memory: WebAssembly.Memory; running: RunningFn };
+    this.fn = ex.running;
+    const valsAt = RESERVED;
+    const countsAt = valsAt + RUNNING_BLOCK * 8;
+    const bytes = countsAt + buckets * 4;
+    const have = ex.memory.buffer.byteLength;
+    if (bytes > have) ex.memory.grow(Math.ceil((bytes - have) / 65536));
+    const mem = ex.memory.buffer;
+    this.sums = new Float64Array(mem, 0, 3);
+    this.vals = new Float64Array(mem, valsAt, RUNNING_BLOCK);
+    this.counts = new Int32Array(mem, countsAt, buckets);
+  }
+
+  /** This thread's kernel for `buckets` counts (RUNNING_BUCKETS + 2), or null when the kernels are off or cannot run here. */
+  static get(buckets: number): RunningKernel | null {
+    const mod = kernelModule();
+    if (!mod) return null;
+    if (RunningKernel.one === undefined) {
+      try {
+        RunningKernel.one = new RunningKernel(mod, buckets);
+      } catch {
+        RunningKernel.one = null;
+      }
+    }
+    return RunningKernel.one && RunningKernel.one.counts.length === buckets ? RunningKernel.one : null;
+  }
+
+  /** Adds a[from, to) to acc (sum, min, max) and to the bucket counts, in order. */
+  add(a: Float64Array, from: number, to: number, counts: Int32Array, lo: number, scale: number, acc: Float64Array): void {
+    this.sums.set(acc);
+    this.counts.set(counts);
+    for (let at = from; at < to; at += RUNNING_BLOCK) {
+      const end = Math.min(to, at + RUNNING_BLOCK);
+      this.vals.set(a.subarray(at, end));
+      this.fn(this.vals.byteOffset, end - at, this.counts.byteOffset, lo, scale);
+    }
+    counts.set(this.counts);
+    acc.set(this.sums);
+  }
+}

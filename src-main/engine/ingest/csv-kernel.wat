@@ -1,9 +1,10 @@
 ;; The CSV importer's hot loops in WebAssembly (SIMD): finding the fields of
-;; plain records, parsing a column of plain decimal numbers, and the final
-;; pass of a numeric column's statistics. The first two do only the common
-;; case and stop at anything else, leaving it to the JavaScript code
-;; (tokenizer.ts, infer.ts), which then goes on; the third does what
-;; stats.ts finalPass does, operation for operation. So the outcome is the
+;; plain records, parsing a column of plain decimal numbers, a numeric
+;; column's running statistics and its final pass. The first two do only
+;; the common case and stop at anything else, leaving it to the JavaScript
+;; code (tokenizer.ts, infer.ts), which then goes on; the others do what
+;; running-stats.ts addBucketed and stats.ts finalPass do, operation for
+;; operation. So the outcome is the
 ;; JavaScript code's in every case.
 ;;
 ;; Assembled by scripts/build-wasm.mjs (wabt) into csv-kernel-wasm.ts; a unit
@@ -246,4 +247,34 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $each)))
     (local.get $ss))
+
+  ;; running: a numeric column's running statistics over a[0, n), exactly as
+  ;; running-stats.ts addBucketed: the sum (in order), min and max (as
+  ;; `if (x < min) min = x`), read from and written back to addresses 0, 8
+  ;; and 16, and the count of each value's quartile bucket in `counts`.
+  (func (export "running") (param $a i32) (param $n i32) (param $counts i32) (param $lo f64) (param $scale f64)
+    (local $i i32) (local $x f64) (local $sum f64) (local $min f64) (local $max f64) (local $t f64)
+    (local $q i32) (local $at i32)
+    (local.set $sum (f64.load (i32.const 0)))
+    (local.set $min (f64.load (i32.const 8)))
+    (local.set $max (f64.load (i32.const 16)))
+    (block $end
+      (loop $each
+        (br_if $end (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $x (f64.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $sum (f64.add (local.get $sum) (local.get $x)))
+        (local.set $min (select (local.get $x) (local.get $min) (f64.lt (local.get $x) (local.get $min))))
+        (local.set $max (select (local.get $x) (local.get $max) (f64.gt (local.get $x) (local.get $max))))
+        (local.set $t (f64.mul (f64.sub (local.get $x) (local.get $lo)) (local.get $scale)))
+        (local.set $q (i32.const 4097))
+        (if (f64.lt (local.get $t) (f64.const 4096))
+          (then (local.set $q (i32.add (i32.const 1) (i32.trunc_sat_f64_s (local.get $t))))))
+        (if (f64.lt (local.get $t) (f64.const 0)) (then (local.set $q (i32.const 0))))
+        (local.set $at (i32.add (local.get $counts) (i32.shl (local.get $q) (i32.const 2))))
+        (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $each)))
+    (f64.store (i32.const 0) (local.get $sum))
+    (f64.store (i32.const 8) (local.get $min))
+    (f64.store (i32.const 16) (local.get $max)))
 )

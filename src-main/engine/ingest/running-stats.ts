@@ -14,6 +14,8 @@
  * was computed: counts are exact and order statistics are values.
  */
 
+import { RunningKernel } from './csv-kernel.ts';
+
 /** Quartile buckets between the underflow and overflow ones. */
 export const RUNNING_BUCKETS = 4096;
 /** A column's distinct bitmap holds at most this many bytes (2^24 keys, as the end-of-import bitmap, and some room). */
@@ -245,7 +247,11 @@ export class RunningNumeric {
     acc[1] = this.min;
     acc[2] = this.max;
     const counts = this.counts;
-    if (counts && this.unbucketed === 0) addBucketed(a, from, to, counts, this.lo, this.scale, acc);
+    if (counts && this.unbucketed === 0) {
+      const k = RunningKernel.get(counts.length);
+      if (k) k.add(a, from, to, counts, this.lo, this.scale, acc);
+      else addBucketed(a, from, to, counts, this.lo, this.scale, acc);
+    }
     else {
       this.unbucketed += to - from;
       addPlain(a, from, to, acc);

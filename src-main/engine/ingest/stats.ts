@@ -311,15 +311,10 @@ export class StatsAccumulator {
   private addFloat(v: Float64Array, nulls: Uint8Array | undefined): void {
     this.reserve(v.length);
     const n0 = this.n;
-    let n = n0;
-    const out = this.f64;
-    for (let i = 0; i < v.length; i++) {
-      const x = v[i]!;
-      if (x !== x || nulls?.[i]) this.missing++;
-      else out[n++] = x;
-    }
+    const n = nulls ? keepPresent(v, nulls, this.f64, n0) : keepNumbers(v, this.f64, n0);
+    this.missing += v.length - (n - n0);
     this.n = n;
-    this.track(out, n0, n);
+    this.track(this.f64, n0, n);
   }
 
   private reserve(more: number): void {
@@ -540,6 +535,29 @@ export class StatsAccumulator {
     const stats: NumericStats = { min, max, mean, std, q1: q[0], median: q[1], q3: q[2] };
     return { missing: this.missing, distinct, stats, histogram };
   }
+}
+
+/**
+ * The values of v that are not NaN, appended to out from n; returns the new
+ * end. (A small function of its own, without the null flags, gets optimised
+ * within the first chunks; the loop with `nulls?.[i]` in the method ran at
+ * ~17 ns a value there.)
+ */
+function keepNumbers(v: Float64Array, out: Float64Array, n: number): number {
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (x === x) out[n++] = x;
+  }
+  return n;
+}
+
+/** As keepNumbers, also leaving out the rows flagged in nulls. */
+function keepPresent(v: Float64Array, nulls: Uint8Array, out: Float64Array, n: number): number {
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (x === x && !nulls[i]) out[n++] = x;
+  }
+  return n;
 }
 
 function isNumStorage(s: StorageType): boolean {
