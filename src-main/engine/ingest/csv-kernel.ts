@@ -20,6 +20,10 @@ type ScanFn = (
   buf: number, pos: number, end: number, delim: number, quote: number,
   ncols: number, room: number, starts: number, ends: number, flags: number, nrec: number,
 ) => number;
+type DictFn = (
+  buf: number, starts: number, ends: number, flags: number, ncols: number, j: number, from: number, n: number,
+  codes: number, force: number, table: number, mask: number, hashes: number, addrs: number, lens: number, keys: number,
+) => number;
 type NumFn = (
   buf: number, starts: number, ends: number, flags: number, ncols: number, j: number,
   from: number, n: number, out: number, dec: number, mode: number,
@@ -66,21 +70,37 @@ export class CsvArena {
   readonly pool: ArrayPool[];
   private readonly scanFn: ScanFn;
   private readonly numFn: NumFn;
+  private readonly dictFn: DictFn;
   private readonly i32: Int32Array;
+  /** dict()'s hash table (code + 1 per slot) and its entries: hash, field address, length, key words */
+  private readonly table: Int32Array;
+  private readonly dAddrs: Int32Array;
+  private readonly dLens: Int32Array;
+  private readonly dHashes: number;
+  private readonly dKeys: number;
 
   private constructor(mod: WebAssembly.Module, readBytes: number, rowsCap: number, ncols: number) {
     const inst = new WebAssembly.Instance(mod, {});
-    const ex = inst.exports as { memory: WebAssembly.Memory; scan: ScanFn; num: NumFn };
+    const ex = inst.exports as { memory: WebAssembly.Memory; scan: ScanFn; num: NumFn; dict: DictFn };
     this.memory = ex.memory;
     this.scanFn = ex.scan;
     this.numFn = ex.num;
+    this.dictFn = ex.dict;
     const fields = rowsCap * ncols;
     const bufAt = RESERVED;
     const startsAt = align(bufAt + readBytes + PAD, 16);
     const endsAt = align(startsAt + 4 * fields, 16);
     const flagsAt = align(endsAt + 4 * fields, 16);
     const poolAt = align(flagsAt + fields, 16);
-    const total = poolAt + ncols * rowsCap * 8;
+    // a string column's dictionary: at most one entry per row, a table at most half full
+    let slots = 16;
+    while (slots < 2 * rowsCap) slots *= 2;
+    const tableAt = align(poolAt + ncols * rowsCap * 8, 16);
+    const hashesAt = tableAt + 4 * slots;
+    const addrsAt = hashesAt + 4 * rowsCap;
+    const lensAt = addrsAt + 4 * rowsCap;
+    const keysAt = align(lensAt + 4 * rowsCap, 16);
+    const total = keysAt + 16 * rowsCap;
     const pages = Math.ceil(total / 65536);
     const have = this.memory.buffer.byteLength / 65536;
     if (pages > have) this.memory.grow(pages - have);
@@ -93,6 +113,11 @@ export class CsvArena {
     this.starts = new Int32Array(mem, startsAt, fields);
     this.ends = new Int32Array(mem, endsAt, fields);
     this.flags = new Uint8Array(mem, flagsAt, fields);
+    this.table = new Int32Array(mem, tableAt, slots);
+    this.dHashes = hashesAt;
+    this.dAddrs = new Int32Array(mem, addrsAt, rowsCap);
+    this.dLens = new Int32Array(mem, lensAt, rowsCap);
+    this.dKeys = keysAt;
     this.pool = [];
     for (let j = 0; j < ncols; j++) {
       const at = poolAt + j * rowsCap * 8;
@@ -108,7 +133,7 @@ export class CsvArena {
   static create(readBytes: number, rowsCap: number, ncols: number): CsvArena | null {
     const mod = kernelModule();
     if (!mod) return null;
-    if (RESERVED + readBytes + PAD + rowsCap * ncols * 17 + 64 > 2 ** 31) return null;
+    if (RESERVED + readBytes + PAD + rowsCap * ncols * 17 + rowsCap * 40 + 256 > 2 ** 31) return null;
     try {
       return new CsvArena(mod, readBytes, rowsCap, ncols);
     } catch {
@@ -135,6 +160,36 @@ export class CsvArena {
   /** The offset where the last scan stopped: the start of the first record not taken. */
   stopAt(): number {
     return this.i32[0]!;
+  }
+
+  /** Starts coding a string column of a chunk: an empty dictionary. */
+  dictBegin(): void {
+    this.table.fill(0);
+    this.i32[1] = 0;
+  }
+
+  /**
+   * Codes column j of records [from, n) into `codes` by their bytes, new
+   * values taking the next code (see csv-kernel.wat dict); record `force`
+   * is coded without the missing-marker check. Returns the first record not
+   * coded (n when all were).
+   */
+  dict(buf: Uint8Array, ncols: number, j: number, from: number, n: number, codes: Int32Array, force: number): number {
+    return this.dictFn(
+      buf.byteOffset, this.starts.byteOffset, this.ends.byteOffset, this.flags.byteOffset, ncols, j, from, n,
+      codes.byteOffset, force, this.table.byteOffset, this.table.length - 1, this.dHashes, this.dAddrs.byteOffset, this.dLens.byteOffset, this.dKeys,
+    );
+  }
+
+  /** Codes handed out since dictBegin(). */
+  dictCount(): number {
+    return this.i32[1]!;
+  }
+
+  /** Where code c's first field lies in buf: [start, end). */
+  dictField(buf: Uint8Array, c: number): [number, number] {
+    const s = this.dAddrs[c]! - buf.byteOffset;
+    return [s, s + this.dLens[c]!];
   }
 
   /** Parses column j of records [from, n) into out (NUM_* mode); returns the first record not parsed. */

@@ -1,16 +1,17 @@
 ;; The CSV importer's hot loops in WebAssembly (SIMD): finding the fields of
-;; plain records, parsing a column of plain decimal numbers, a numeric
-;; column's running statistics and its final pass. The first two do only
-;; the common case and stop at anything else, leaving it to the JavaScript
-;; code (tokenizer.ts, infer.ts), which then goes on; the others do what
-;; running-stats.ts addBucketed and stats.ts finalPass do, operation for
-;; operation. So the outcome is the
-;; JavaScript code's in every case.
+;; plain records, parsing a column of plain decimal numbers, coding a string
+;; column's fields, a numeric column's running statistics and its final
+;; pass. The first three do only the common case and stop at anything else,
+;; leaving it to the JavaScript code (tokenizer.ts, infer.ts), which then
+;; goes on; the others do what running-stats.ts addBucketed and stats.ts
+;; finalPass do, operation for operation. So the outcome is the JavaScript
+;; code's in every case.
 ;;
 ;; Assembled by scripts/build-wasm.mjs (wabt) into csv-kernel-wasm.ts; a unit
 ;; test checks that the committed bytes are this text's.
 ;;
-;; Memory: the caller lays it out (csv-kernel.ts). Bytes 0-63 hold results,
+;; Memory: the caller lays it out (csv-kernel.ts). Bytes 0-63 hold results
+;; (0: scan's stop offset, 4: dict's count, 0-23: running's sums),
 ;; bytes 64-191 the doubles 1e0 ... 1e15 (written by the caller). A byte
 ;; range that is scanned must be followed by 16 readable bytes.
 (module
@@ -277,4 +278,120 @@
     (f64.store (i32.const 0) (local.get $sum))
     (f64.store (i32.const 8) (local.get $min))
     (f64.store (i32.const 16) (local.get $max)))
+
+  ;; dict: codes a string column's fields of records [from, n) by their
+  ;; bytes, in order of first appearance, as infer.ts ByteDictionary does:
+  ;; `codes[r]` gets the field's code; a new field becomes the next code,
+  ;; its start and length kept in `addrs`/`lens` (the caller decodes it). The
+  ;; table (`mask` + 1 slots, code + 1 or 0 for empty), the entries and the
+  ;; count (address 4) persist between calls for one column of one chunk.
+  ;; Stops at a raw field (flag 2) and at a field of at most 4 bytes that
+  ;; could be a missing marker (empty, ?, -, a space at either end, or an n
+  ;; first), except record `force`, which it codes without that check.
+  (func (export "dict")
+    (param $buf i32) (param $starts i32) (param $ends i32) (param $flags i32) (param $ncols i32) (param $j i32)
+    (param $from i32) (param $n i32) (param $codes i32) (param $force i32)
+    (param $table i32) (param $mask i32) (param $hashes i32) (param $addrs i32) (param $lens i32) (param $keys i32)
+    (result i32)
+    (local $r i32) (local $idx i32) (local $p i32) (local $len i32) (local $c0 i32) (local $h i32)
+    (local $slot i32) (local $c i32) (local $count i32) (local $k i32) (local $q i32) (local $same i32)
+    (local $w0 i64) (local $w1 i64) (local $h64 i64)
+    (local.set $count (i32.load (i32.const 4)))
+    (local.set $r (local.get $from))
+    (block $stop
+      (loop $rows
+        (br_if $stop (i32.ge_s (local.get $r) (local.get $n)))
+        (local.set $idx (i32.add (i32.mul (local.get $r) (local.get $ncols)) (local.get $j)))
+        (br_if $stop (i32.eq (i32.load8_u (i32.add (local.get $flags) (local.get $idx))) (i32.const 2)))
+        (local.set $p (i32.add (local.get $buf) (i32.load (i32.add (local.get $starts) (i32.shl (local.get $idx) (i32.const 2))))))
+        (local.set $len (i32.sub
+          (i32.add (local.get $buf) (i32.load (i32.add (local.get $ends) (i32.shl (local.get $idx) (i32.const 2)))))
+          (local.get $p)))
+        ;; could it be a missing marker? (values.ts isMissing on fields of at most 4 bytes)
+        (if (i32.and (i32.le_u (local.get $len) (i32.const 4)) (i32.ne (local.get $r) (local.get $force)))
+          (then
+            (br_if $stop (i32.eqz (local.get $len)))
+            (local.set $c0 (i32.load8_u (local.get $p)))
+            (br_if $stop (i32.le_u (local.get $c0) (i32.const 32)))
+            (br_if $stop (i32.le_u (i32.load8_u (i32.add (local.get $p) (i32.sub (local.get $len) (i32.const 1)))) (i32.const 32)))
+            (br_if $stop (i32.eq (i32.or (local.get $c0) (i32.const 32)) (i32.const 110)))
+            (br_if $stop (i32.and (i32.eq (local.get $len) (i32.const 1))
+              (i32.or (i32.eq (local.get $c0) (i32.const 63)) (i32.eq (local.get $c0) (i32.const 45)))))))
+        ;; the key: up to 16 bytes as two words (bytes past the field cleared), else FNV-1a over all bytes
+        (local.set $w0 (i64.const 0))
+        (local.set $w1 (i64.const 0))
+        (if (i32.le_u (local.get $len) (i32.const 16))
+          (then
+            (local.set $w0 (i64.load (local.get $p)))
+            (if (i32.lt_u (local.get $len) (i32.const 8))
+              (then (local.set $w0 (i64.and (local.get $w0)
+                (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (local.get $len) (i32.const 3)))) (i64.const 1)))))
+              (else (if (i32.gt_u (local.get $len) (i32.const 8))
+                (then
+                  (local.set $w1 (i64.load (i32.add (local.get $p) (i32.const 8))))
+                  (if (i32.lt_u (local.get $len) (i32.const 16))
+                    (then (local.set $w1 (i64.and (local.get $w1)
+                      (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (i32.sub (local.get $len) (i32.const 8)) (i32.const 3))))
+                        (i64.const 1))))))))))
+            (local.set $h64 (i64.xor
+              (i64.xor (i64.mul (local.get $w0) (i64.const 0x9E3779B97F4A7C15)) (i64.mul (local.get $w1) (i64.const 0xC2B2AE3D27D4EB4F)))
+              (i64.extend_i32_u (local.get $len))))
+            ;; murmur3's 64-bit finaliser: every input bit reaches the low bits the table uses
+            (local.set $h64 (i64.xor (local.get $h64) (i64.shr_u (local.get $h64) (i64.const 33))))
+            (local.set $h64 (i64.mul (local.get $h64) (i64.const 0xff51afd7ed558ccd)))
+            (local.set $h64 (i64.xor (local.get $h64) (i64.shr_u (local.get $h64) (i64.const 33))))
+            (local.set $h (i32.wrap_i64 (local.get $h64))))
+          (else
+            (local.set $h (i32.const 0x811c9dc5))
+            (local.set $k (i32.const 0))
+            (block $hd
+              (loop $hl
+                (br_if $hd (i32.ge_u (local.get $k) (local.get $len)))
+                (local.set $h (i32.mul (i32.xor (local.get $h) (i32.load8_u (i32.add (local.get $p) (local.get $k)))) (i32.const 0x01000193)))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $hl)))))
+        ;; probe: an equal hash, length and bytes is the field's code; an empty slot makes a new one
+        (local.set $slot (i32.and (local.get $h) (local.get $mask)))
+        (block $found
+          (loop $probe
+            (local.set $c (i32.sub (i32.load (i32.add (local.get $table) (i32.shl (local.get $slot) (i32.const 2)))) (i32.const 1)))
+            (if (i32.lt_s (local.get $c) (i32.const 0))
+              (then
+                (local.set $c (local.get $count))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))
+                (i32.store (i32.add (local.get $table) (i32.shl (local.get $slot) (i32.const 2))) (local.get $count))
+                (i32.store (i32.add (local.get $hashes) (i32.shl (local.get $c) (i32.const 2))) (local.get $h))
+                (i32.store (i32.add (local.get $addrs) (i32.shl (local.get $c) (i32.const 2))) (local.get $p))
+                (i32.store (i32.add (local.get $lens) (i32.shl (local.get $c) (i32.const 2))) (local.get $len))
+                (i64.store (i32.add (local.get $keys) (i32.shl (local.get $c) (i32.const 4))) (local.get $w0))
+                (i64.store (i32.add (local.get $keys) (i32.add (i32.shl (local.get $c) (i32.const 4)) (i32.const 8))) (local.get $w1))
+                (br $found)))
+            (if (i32.and
+                  (i32.eq (i32.load (i32.add (local.get $hashes) (i32.shl (local.get $c) (i32.const 2)))) (local.get $h))
+                  (i32.eq (i32.load (i32.add (local.get $lens) (i32.shl (local.get $c) (i32.const 2)))) (local.get $len)))
+              (then
+                (if (i32.le_u (local.get $len) (i32.const 16))
+                  (then
+                    (br_if $found (i32.and
+                      (i64.eq (i64.load (i32.add (local.get $keys) (i32.shl (local.get $c) (i32.const 4)))) (local.get $w0))
+                      (i64.eq (i64.load (i32.add (local.get $keys) (i32.add (i32.shl (local.get $c) (i32.const 4)) (i32.const 8)))) (local.get $w1)))))
+                  (else
+                    (local.set $q (i32.load (i32.add (local.get $addrs) (i32.shl (local.get $c) (i32.const 2)))))
+                    (local.set $k (i32.const 0))
+                    (local.set $same (i32.const 1))
+                    (block $cd
+                      (loop $cl
+                        (br_if $cd (i32.ge_u (local.get $k) (local.get $len)))
+                        (if (i32.ne (i32.load8_u (i32.add (local.get $q) (local.get $k))) (i32.load8_u (i32.add (local.get $p) (local.get $k))))
+                          (then (local.set $same (i32.const 0)) (br $cd)))
+                        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                        (br $cl)))
+                    (br_if $found (local.get $same))))))
+            (local.set $slot (i32.and (i32.add (local.get $slot) (i32.const 1)) (local.get $mask)))
+            (br $probe)))
+        (i32.store (i32.add (local.get $codes) (i32.shl (local.get $r) (i32.const 2))) (local.get $c))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows)))
+    (i32.store (i32.const 4) (local.get $count))
+    (local.get $r))
 )

@@ -372,6 +372,13 @@ function tryBuild(ctx: ChunkContext, j: number, st: ColumnState): ColumnData | n
     }
     default: {
       const codes = i32Of(ctx, j);
+      const kern = kernelFor(ctx, codes);
+      if (kern) {
+        const built = codeStrings(ctx, j, kern, codes);
+        if (built) return built;
+        // a raw field: the dictionary below starts again (its unquoted bytes are not in the buffer)
+        codes.fill(0);
+      }
       const dict = new ByteDictionary(ctx.str);
       for (let i = 0; i < n; i++) {
         const idx = i * ncols + j;
@@ -391,6 +398,44 @@ function tryBuild(ctx: ChunkContext, j: number, st: ColumnState): ColumnData | n
       return nulls ? { storage: 'string', codes, dictionary, nulls } : { storage: 'string', codes, dictionary };
     }
   }
+}
+
+/**
+ * A string column with the kernel's dictionary (csv-kernel.wat dict): the
+ * same codes in the same order as ByteDictionary; a field that could be a
+ * missing marker comes back here (missing, or coded with `force`); null at
+ * a raw field (quoted with doubled quotes), which the caller then codes
+ * from the start with ByteDictionary.
+ */
+function codeStrings(ctx: ChunkContext, j: number, kern: CsvArena, codes: Int32Array): ColumnData | null {
+  const { tok, n, buf } = ctx;
+  const ncols = tok.ncols;
+  const strings: string[] = [];
+  let nulls: Uint8Array | undefined;
+  kern.dictBegin();
+  let force = -1;
+  for (let i = 0; ; ) {
+    i = kern.dict(buf, ncols, j, i, n, codes, force);
+    force = -1;
+    for (let c = strings.length, end = kern.dictCount(); c < end; c++) {
+      const [s, e] = kern.dictField(buf, c);
+      strings.push(ctx.str(buf, s, e));
+    }
+    if (i >= n) break;
+    const idx = i * ncols + j;
+    if (tok.flags[idx] === FIELD_RAW) return null;
+    const s = tok.starts[idx]!;
+    const e = tok.ends[idx]!;
+    if (e - s <= 4 && isMissing(buf, s, e)) {
+      nulls ??= new Uint8Array(n);
+      nulls[i] = 1;
+      codes[i] = -1;
+      i++;
+      continue;
+    }
+    force = i;
+  }
+  return nulls ? { storage: 'string', codes, dictionary: strings, nulls } : { storage: 'string', codes, dictionary: strings };
 }
 
 /**
