@@ -27,7 +27,7 @@ test('the committed kernel bytes are csv-kernel.wat as assembled by wabt', async
 });
 
 /** A random CSV body: mostly plain records, with quotes, CR, CRLF, blank lines and ragged rows sprinkled in. */
-function messy(seed: number, rows: number, ncols: number, oddity: number): string {
+function messy(seed: number, rows: number, ncols: number, oddity: number, eol = '\n'): string {
   const r = rnd(seed);
   const field = (): string => {
     const u = r();
@@ -48,7 +48,7 @@ function messy(seed: number, rows: number, ncols: number, oddity: number): strin
     if (u < oddity / 2) n = ncols + (r() < 0.5 ? -1 : 1);
     const fields = Array.from({ length: Math.max(1, n) }, field);
     const v = r();
-    s += fields.join(',') + (v < oddity / 3 ? '\r\n' : v < oddity / 2 ? '\r' : '\n');
+    s += fields.join(',') + (v < oddity / 3 ? '\r\n' : v < oddity / 2 ? '\r' : eol);
   }
   return s;
 }
@@ -89,7 +89,8 @@ test('the tokenizer finds the same records with the kernel as without it, wherev
     const r = rnd(1000 + seed);
     const ncols = 1 + Math.floor(r() * 7);
     const oddity = [0, 0, 0.01, 0.05, 0.3][seed % 5]!;
-    const text = Buffer.from(messy(seed, 30 + Math.floor(r() * 300), ncols, oddity));
+    // every third file is a Windows one (CRLF)
+    const text = Buffer.from(messy(seed, 30 + Math.floor(r() * 300), ncols, oddity, seed % 3 === 0 ? '\r\n' : '\n'));
     const len = text.length;
     const cuts = Array.from({ length: Math.floor(r() * 12) }, () => Math.floor(r() * len)).sort((a, b) => a - b);
     const cap = 1 + Math.floor(r() * 40);
@@ -108,6 +109,18 @@ test('the tokenizer finds the same records with the kernel as without it, wherev
     }
   }
   assert.ok(kernelRecords > 1000);
+});
+
+test('CRLF records are plain to the kernel; a lone CR and a CR at the end of the data are not', () => {
+  const text = Buffer.from('1,2\r\n3,4\r\n5,6\r7,8\r\n9,10\r');
+  const arena = CsvArena.create(text.length, 10, 2)!;
+  arena.buf.set(text);
+  assert.equal(arena.scan(arena.buf, 0, text.length, 44, 34, 2, 10, 0), 2);
+  assert.equal(arena.stopAt(), 10);
+  assert.deepEqual(Array.from(arena.ends.subarray(0, 4)), [1, 3, 6, 8]);
+  // from the record after the lone CR: one CRLF record, then the CR the data ends with
+  assert.equal(arena.scan(arena.buf, 14, text.length, 44, 34, 2, 10, 0), 1);
+  assert.equal(arena.stopAt(), 19);
 });
 
 test('a field the kernel cannot take is handed back: a record of quotes, CR or too many fields', () => {

@@ -18,21 +18,21 @@
   (memory (export "memory") 1)
 
   ;; scan: whole plain records from buf+pos up to buf+end. A plain record is
-  ;; `ncols` fields separated by `delim` and ended by LF, with no quote byte
-  ;; and no CR in it. For each record's fields, writes [start, end) (offsets
-  ;; from buf) into the int32 arrays at `starts`/`ends` and flag 0 into the
-  ;; byte array at `flags`, from record index `nrec` on; stops after `room`
-  ;; records, at the first record that is not plain (a blank line, a quote, a
-  ;; CR, too few or too many fields) or at one that the data does not finish.
-  ;; Returns the records taken and stores the stop offset (the start of the
-  ;; first record not taken) at address 0.
+  ;; `ncols` fields separated by `delim` and ended by LF or CRLF, with no
+  ;; quote byte and no other CR in it. For each record's fields, writes
+  ;; [start, end) (offsets from buf) into the int32 arrays at `starts`/`ends`
+  ;; and flag 0 into the byte array at `flags`, from record index `nrec` on;
+  ;; stops after `room` records, at the first record that is not plain (a
+  ;; blank line, a quote, a lone CR, too few or too many fields) or at one
+  ;; that the data does not finish. Returns the records taken and stores the
+  ;; stop offset (the start of the first record not taken) at address 0.
   (func (export "scan")
     (param $buf i32) (param $pos i32) (param $end i32) (param $delim i32) (param $quote i32)
     (param $ncols i32) (param $room i32) (param $starts i32) (param $ends i32) (param $flags i32) (param $nrec i32)
     (result i32)
     (local $i i32) (local $lim i32) (local $bits i32) (local $q i32) (local $c i32)
     (local $rec i32) (local $fs i32) (local $f i32) (local $last i32)
-    (local $o i32) (local $fo i32) (local $taken i32) (local $left i32)
+    (local $o i32) (local $fo i32) (local $taken i32) (local $left i32) (local $eol i32)
     (local $vd v128) (local $vq v128) (local $v v128)
     (local.set $vd (i8x16.splat (local.get $delim)))
     (local.set $vq (i8x16.splat (local.get $quote)))
@@ -75,9 +75,19 @@
                 (local.set $f (i32.add (local.get $f) (i32.const 1)))
                 (local.set $fs (i32.add (local.get $q) (i32.const 1)))
                 (br $each)))
-            ;; a quote or a CR: not plain
-            (br_if $done (i32.ne (local.get $c) (i32.const 10)))
-            ;; LF: a blank line or too few fields are not plain
+            (if (i32.eq (local.get $c) (i32.const 10))
+              (then
+                ;; the LF of a CRLF that ended the last record
+                (br_if $each (i32.lt_u (local.get $q) (local.get $rec)))
+                (local.set $eol (i32.const 1)))
+              (else
+                ;; a quote is not plain; a CR is when an LF follows it (CRLF), and not when
+                ;; alone or when the data ends after it (the JavaScript code decides those)
+                (br_if $done (i32.ne (local.get $c) (i32.const 13)))
+                (br_if $done (i32.ge_u (i32.add (local.get $q) (i32.const 1)) (local.get $lim)))
+                (br_if $done (i32.ne (i32.load8_u (i32.add (local.get $q) (i32.const 1))) (i32.const 10)))
+                (local.set $eol (i32.const 2))))
+            ;; the record ends at q: a blank line or too few fields are not plain
             (br_if $done (i32.eq (local.get $q) (local.get $rec)))
             (br_if $done (i32.ne (local.get $f) (local.get $last)))
             (local.set $fo (i32.shl (i32.add (local.get $o) (local.get $f)) (i32.const 2)))
@@ -87,7 +97,7 @@
             (local.set $taken (i32.add (local.get $taken) (i32.const 1)))
             (local.set $o (i32.add (local.get $o) (local.get $ncols)))
             (local.set $f (i32.const 0))
-            (local.set $rec (i32.add (local.get $q) (i32.const 1)))
+            (local.set $rec (i32.add (local.get $q) (local.get $eol)))
             (local.set $fs (local.get $rec))
             (br_if $done (i32.ge_s (local.get $taken) (local.get $room)))
             (br $each)))
