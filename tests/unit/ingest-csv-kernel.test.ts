@@ -26,6 +26,9 @@ test('the committed kernel bytes are csv-kernel.wat as assembled by wabt', async
   assert.equal(WASM_BASE64, bytes.toString('base64'), 'run `node scripts/build-wasm.mjs` after editing the .wat');
 });
 
+/** Quoted and quote-bearing fields: plain to the kernel, raw, text after the quote, line breaks inside, quotes inside unquoted text. */
+const QUOTED = ['"a,b"', '"say ""hi"""', '""', '"x"y', '"two\nlines"', '"cr\r\nlf"', 'a"b', '"12.5"', '"a""', '","', '"x"'];
+
 /** A random CSV body: mostly plain records, with quotes, CR, CRLF, blank lines and ragged rows sprinkled in. */
 function messy(seed: number, rows: number, ncols: number, oddity: number, eol = '\n'): string {
   const r = rnd(seed);
@@ -33,7 +36,7 @@ function messy(seed: number, rows: number, ncols: number, oddity: number, eol = 
     const u = r();
     if (u < 0.4) return (r() * 2000 - 1000).toFixed(Math.floor(r() * 5));
     if (u < 0.5) return '';
-    if (u < 0.5 + oddity) return r() < 0.5 ? '"a,b"' : '"say ""hi"""';
+    if (u < 0.5 + oddity) return QUOTED[Math.floor(r() * QUOTED.length)]!;
     if (u < 0.7) return `w${Math.floor(r() * 100)}`;
     return String(Math.floor(r() * 1e6) - 5e5);
   };
@@ -123,22 +126,25 @@ test('CRLF records are plain to the kernel; a lone CR and a CR at the end of the
   assert.equal(arena.stopAt(), 19);
 });
 
-test('a field the kernel cannot take is handed back: a record of quotes, CR or too many fields', () => {
-  const text = Buffer.from('1,2\n3,4\n"5",6\n7,8\r\n9,10,11\n12,13\n');
+test('quoted fields are plain to the kernel unless raw; a raw field, a CR or too many fields are handed back', () => {
+  const text = Buffer.from('1,2\n"a,b",""\n"5""x",6\n7,8\r\n9,10,11\n12,"13"\n');
   const arena = CsvArena.create(text.length, 10, 2)!;
   arena.buf.set(text);
   const tok = new Tokenizer({ delimiter: 44, quote: 34, ncols: 2, skipBadRows: true, file: 'x.csv' }, 10);
   tok.useArena(arena);
-  // the kernel alone stops at the quoted record
+  // the kernel alone takes the quoted record ("a,b" with its comma, "" empty) and stops at the raw field
   assert.equal(arena.scan(arena.buf, 0, text.length, 44, 34, 2, 10, 0), 2);
-  assert.equal(arena.stopAt(), 8);
+  assert.equal(arena.stopAt(), 13);
+  assert.deepEqual([arena.starts[2], arena.ends[2], arena.flags[2], arena.starts[3], arena.ends[3], arena.flags[3]], [5, 8, 1, 11, 11, 1]);
   const pos = tok.scan(arena.buf, 0, text.length, true, 10);
   assert.equal(pos, text.length);
   assert.equal(tok.nrec, 5);
   assert.deepEqual(Array.from(tok.lines.subarray(0, 5)), [1, 2, 3, 4, 6]);
   assert.equal(tok.skipped, 1);
   assert.deepEqual(tok.skippedLines, [5]);
-  assert.deepEqual([tok.starts[4], tok.ends[4], tok.flags[4]], [9, 10, 1]);
+  // the raw field as the JavaScript scanner marks it (quotes included), the last one quoted
+  assert.deepEqual([tok.starts[4], tok.ends[4], tok.flags[4]], [13, 19, 2]);
+  assert.deepEqual([tok.starts[9], tok.ends[9], tok.flags[9]], [text.length - 4, text.length - 2, 1]);
 });
 
 const SEQ: ImportHooks = { pipeline: false, parallel: false };

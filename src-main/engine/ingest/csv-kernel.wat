@@ -17,27 +17,33 @@
 (module
   (memory (export "memory") 1)
 
-  ;; scan: whole plain records from buf+pos up to buf+end. A plain record is
+;; scan: whole plain records from buf+pos up to buf+end. A plain record is
   ;; `ncols` fields separated by `delim` and ended by LF or CRLF, with no
-  ;; quote byte and no other CR in it. For each record's fields, writes
-  ;; [start, end) (offsets from buf) into the int32 arrays at `starts`/`ends`
-  ;; and flag 0 into the byte array at `flags`, from record index `nrec` on;
-  ;; stops after `room` records, at the first record that is not plain (a
-  ;; blank line, a quote, a lone CR, too few or too many fields) or at one
-  ;; that the data does not finish. Returns the records taken and stores the
-  ;; stop offset (the start of the first record not taken) at address 0.
+  ;; line break inside quotes; a field is plain when unquoted, or quoted
+  ;; with no doubled quote inside and nothing between its closing quote and
+  ;; the next delimiter or line end. For each record's fields, writes
+  ;; [start, end) (offsets from buf; inside the quotes for a quoted field)
+  ;; into the int32 arrays at `starts`/`ends` and the flag (0 plain, 1
+  ;; quoted) into the byte array at `flags`, from record index `nrec` on, as
+  ;; tokenizer.ts does; stops after `room` records, at the first record that
+  ;; is not plain (a blank line, a lone CR, a raw field, too few or too many
+  ;; fields) or at one that the data does not finish. Returns the records
+  ;; taken and stores the stop offset (the start of the first record not
+  ;; taken) at address 0.
   (func (export "scan")
     (param $buf i32) (param $pos i32) (param $end i32) (param $delim i32) (param $quote i32)
     (param $ncols i32) (param $room i32) (param $starts i32) (param $ends i32) (param $flags i32) (param $nrec i32)
     (result i32)
-    (local $i i32) (local $lim i32) (local $bits i32) (local $q i32) (local $c i32)
+    (local $i i32) (local $lim i32) (local $bits i32) (local $q i32) (local $c i32) (local $c2 i32)
     (local $rec i32) (local $fs i32) (local $f i32) (local $last i32)
     (local $o i32) (local $fo i32) (local $taken i32) (local $left i32) (local $eol i32)
+    (local $inq i32) (local $qs i32) (local $qe i32) (local $s i32) (local $e i32) (local $flag i32)
     (local $vd v128) (local $vq v128) (local $v v128)
     (local.set $vd (i8x16.splat (local.get $delim)))
     (local.set $vq (i8x16.splat (local.get $quote)))
     (local.set $rec (i32.add (local.get $buf) (local.get $pos)))
     (local.set $fs (local.get $rec))
+    (local.set $qs (i32.const -1))
     (local.set $i (local.get $rec))
     (local.set $lim (i32.add (local.get $buf) (local.get $end)))
     (local.set $last (i32.sub (local.get $ncols) (i32.const 1)))
@@ -64,16 +70,44 @@
             (local.set $q (i32.add (local.get $i) (i32.ctz (local.get $bits))))
             (local.set $bits (i32.and (local.get $bits) (i32.sub (local.get $bits) (i32.const 1))))
             (local.set $c (i32.load8_u (local.get $q)))
+            (if (local.get $inq)
+              (then
+                (if (i32.eq (local.get $c) (local.get $quote))
+                  (then
+                    ;; the closing quote, unless doubled, followed by other text, or the last byte of the data
+                    (br_if $done (i32.ge_u (i32.add (local.get $q) (i32.const 1)) (local.get $lim)))
+                    (local.set $c2 (i32.load8_u (i32.add (local.get $q) (i32.const 1))))
+                    (br_if $done (i32.eqz (i32.or (i32.or (i32.eq (local.get $c2) (local.get $delim))
+                      (i32.eq (local.get $c2) (i32.const 10))) (i32.eq (local.get $c2) (i32.const 13)))))
+                    (local.set $inq (i32.const 0))
+                    (local.set $qe (local.get $q))
+                    (br $each)))
+                ;; a line break inside quotes is not plain; a delimiter there is text
+                (br_if $done (i32.ne (local.get $c) (local.get $delim)))
+                (br $each)))
+            (if (i32.eq (local.get $c) (local.get $quote))
+              (then
+                ;; a quote opens a field only at its start; elsewhere it is text
+                (if (i32.eq (local.get $q) (local.get $fs))
+                  (then
+                    (local.set $inq (i32.const 1))
+                    (local.set $qs (i32.add (local.get $q) (i32.const 1)))))
+                (br $each)))
+            ;; the field that ends at q: inside its quotes, or all of it
+            (local.set $flag (i32.ge_s (local.get $qs) (i32.const 0)))
+            (local.set $s (select (local.get $qs) (local.get $fs) (local.get $flag)))
+            (local.set $e (select (local.get $qe) (local.get $q) (local.get $flag)))
             (if (i32.eq (local.get $c) (local.get $delim))
               (then
                 ;; one field more than the header has: not plain
                 (br_if $done (i32.ge_u (local.get $f) (local.get $last)))
                 (local.set $fo (i32.shl (i32.add (local.get $o) (local.get $f)) (i32.const 2)))
-                (i32.store (i32.add (local.get $starts) (local.get $fo)) (i32.sub (local.get $fs) (local.get $buf)))
-                (i32.store (i32.add (local.get $ends) (local.get $fo)) (i32.sub (local.get $q) (local.get $buf)))
-                (i32.store8 (i32.add (local.get $flags) (i32.add (local.get $o) (local.get $f))) (i32.const 0))
+                (i32.store (i32.add (local.get $starts) (local.get $fo)) (i32.sub (local.get $s) (local.get $buf)))
+                (i32.store (i32.add (local.get $ends) (local.get $fo)) (i32.sub (local.get $e) (local.get $buf)))
+                (i32.store8 (i32.add (local.get $flags) (i32.add (local.get $o) (local.get $f))) (local.get $flag))
                 (local.set $f (i32.add (local.get $f) (i32.const 1)))
                 (local.set $fs (i32.add (local.get $q) (i32.const 1)))
+                (local.set $qs (i32.const -1))
                 (br $each)))
             (if (i32.eq (local.get $c) (i32.const 10))
               (then
@@ -81,9 +115,8 @@
                 (br_if $each (i32.lt_u (local.get $q) (local.get $rec)))
                 (local.set $eol (i32.const 1)))
               (else
-                ;; a quote is not plain; a CR is when an LF follows it (CRLF), and not when
+                ;; a CR is a line end when an LF follows it (CRLF), and not plain when
                 ;; alone or when the data ends after it (the JavaScript code decides those)
-                (br_if $done (i32.ne (local.get $c) (i32.const 13)))
                 (br_if $done (i32.ge_u (i32.add (local.get $q) (i32.const 1)) (local.get $lim)))
                 (br_if $done (i32.ne (i32.load8_u (i32.add (local.get $q) (i32.const 1))) (i32.const 10)))
                 (local.set $eol (i32.const 2))))
@@ -91,14 +124,15 @@
             (br_if $done (i32.eq (local.get $q) (local.get $rec)))
             (br_if $done (i32.ne (local.get $f) (local.get $last)))
             (local.set $fo (i32.shl (i32.add (local.get $o) (local.get $f)) (i32.const 2)))
-            (i32.store (i32.add (local.get $starts) (local.get $fo)) (i32.sub (local.get $fs) (local.get $buf)))
-            (i32.store (i32.add (local.get $ends) (local.get $fo)) (i32.sub (local.get $q) (local.get $buf)))
-            (i32.store8 (i32.add (local.get $flags) (i32.add (local.get $o) (local.get $f))) (i32.const 0))
+            (i32.store (i32.add (local.get $starts) (local.get $fo)) (i32.sub (local.get $s) (local.get $buf)))
+            (i32.store (i32.add (local.get $ends) (local.get $fo)) (i32.sub (local.get $e) (local.get $buf)))
+            (i32.store8 (i32.add (local.get $flags) (i32.add (local.get $o) (local.get $f))) (local.get $flag))
             (local.set $taken (i32.add (local.get $taken) (i32.const 1)))
             (local.set $o (i32.add (local.get $o) (local.get $ncols)))
             (local.set $f (i32.const 0))
             (local.set $rec (i32.add (local.get $q) (local.get $eol)))
             (local.set $fs (local.get $rec))
+            (local.set $qs (i32.const -1))
             (br_if $done (i32.ge_s (local.get $taken) (local.get $room)))
             (br $each)))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
@@ -106,7 +140,7 @@
     (i32.store (i32.const 0) (i32.sub (local.get $rec) (local.get $buf)))
     (local.get $taken))
 
-  ;; num: parses column j of records [from, n) as plain decimal numbers
+    ;; num: parses column j of records [from, n) as plain decimal numbers
   ;; ("-"? digits ("." digits)?, 1 to 15 digits in all; `dec` is the decimal
   ;; byte) into `out`, exactly as values.ts fastNumber does: the digits as
   ;; an integer, divided by 10^(digits after the point). mode 0: float64 out,
