@@ -126,7 +126,7 @@ export class StatsAccumulator {
     if (this.storage === 'int32') {
       if (!spillConv || spillConv.length < this.n) spillConv = new Float64Array(Math.max(this.n, SPILL_AT));
       vals = spillConv.subarray(0, this.n);
-      for (let i = 0; i < this.n; i++) vals[i] = this.i32[i]!;
+      vals.set(this.i32.subarray(0, this.n));
     }
     writeSync(this.spillFd, new Uint8Array(vals.buffer, vals.byteOffset, this.n * 8));
     this.spilled += this.n;
@@ -222,7 +222,7 @@ export class StatsAccumulator {
     if (values instanceof Float64Array) return this.running.add(values, from, to);
     // int32 values go in as float64 (one shared array; the running code stays monomorphic)
     if (!spillConv || spillConv.length < to - from) spillConv = new Float64Array(Math.max(to - from, SPILL_AT));
-    for (let i = from; i < to; i++) spillConv[i - from] = values[i]!;
+    spillConv.set(values.subarray(from, to));
     this.running.add(spillConv, 0, to - from);
   }
 
@@ -282,14 +282,10 @@ export class StatsAccumulator {
         const v = c.values;
         this.reserve(v.length);
         const n0 = this.n;
-        let n = n0;
-        const out = this.i32;
-        for (let i = 0; i < v.length; i++) {
-          if (nulls?.[i]) this.missing++;
-          else out[n++] = v[i]!;
-        }
+        const n = nulls ? keepPresentInts(v, nulls, this.i32, n0) : (this.i32.set(v, n0), n0 + v.length);
+        this.missing += v.length - (n - n0);
         this.n = n;
-        this.track(out, n0, n);
+        this.track(this.i32, n0, n);
         return;
       }
       default: {
@@ -548,6 +544,12 @@ function keepNumbers(v: Float64Array, out: Float64Array, n: number): number {
     const x = v[i]!;
     if (x === x) out[n++] = x;
   }
+  return n;
+}
+
+/** The int32 values of v whose rows are not flagged in nulls, appended to out from n; returns the new end. */
+function keepPresentInts(v: Int32Array, nulls: Uint8Array, out: Int32Array, n: number): number {
+  for (let i = 0; i < v.length; i++) if (!nulls[i]) out[n++] = v[i]!;
   return n;
 }
 
