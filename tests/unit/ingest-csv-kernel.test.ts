@@ -257,3 +257,34 @@ test('string columns get the same codes and dictionaries with the kernels on and
   const l = await agree(latin, { ...SEQ, chunkRows: 450 }, 'windows-1252');
   assert.equal(l.out.dialect.encoding, 'windows-1252');
 });
+
+test('ISO date columns agree with the kernels on and off, leap days and year 0 included', async () => {
+  const r = rnd(17);
+  const fixed = ['0000-01-15', '0000-02-29', '0000-03-01', '0001-01-01', '1600-02-29', '1900-02-28', '2000-02-29', '2024-02-29', '1969-12-31', '1970-01-01', '9999-12-31'];
+  // each bad day in its own column, so that the kernel meets it while the column is still a date
+  const bad = ['2001-02-30', '2001-04-31', '2001-06-31', '2001-09-31', '2001-11-31', '1900-02-29', '2001-13-01', '2001-00-10', '2001-01-00', '2001-01-32', '2001-1-01', '2001/01/01'];
+  let text = `d,later,${bad.map((_, k) => `x${k}`).join(',')}\n`;
+  const want: (number | null)[] = [];
+  for (let i = 0; i < 4000; i++) {
+    const ms = Date.UTC(1, 0, 1) + Math.floor(r() * 3.6e6) * 86400000;
+    let d = i < fixed.length ? fixed[i]! : new Date(ms).toISOString().slice(0, 10);
+    if (d.startsWith('+') || d.startsWith('-')) d = '2000-01-01';
+    const missing = r() < 0.02;
+    want.push(missing ? null : Date.parse(`${d}T00:00:00Z`));
+    // a second column turns into datetimes late, a third has a bad day late (it becomes text)
+    const later = i === 3500 ? '2001-02-03T04:05:06' : d;
+    const xs = bad.map((b) => (i === 3900 ? b : d));
+    text += `${missing ? (r() < 0.5 ? '' : 'NA') : d},${later},${xs.join(',')}\n`;
+  }
+  const a = await agree(text, { ...SEQ, chunkRows: 500 }, 'dates');
+  // the kernel stops at the late datetime and the bad day: the columns widen as without it
+  assert.equal(a.out.columns[0]!.kind, 'date');
+  assert.notEqual(a.out.columns[1]!.kind, 'date');
+  // a bad day makes its column text ('2001-1-01' is a date in another ISO form the JavaScript code reads)
+  assert.deepEqual(a.out.columns.slice(2).map((c) => c.kind === 'text'), bad.map((b) => b !== '2001-1-01'));
+  const got = a.batch.columns[0]!;
+  const vals = Array.from({ length: 4000 }, (_, i) => (got.nulls?.[i] ? null : (got as { values: Float64Array }).values[i]!));
+  // Date.parse takes years 0000-9999 in ISO form; the leap day of year 0 (a leap year) included
+  assert.deepEqual(vals, want);
+  await agree(text, { pipeline: true, chunkRows: 700 }, 'dates (pipeline)');
+});

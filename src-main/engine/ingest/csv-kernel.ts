@@ -24,6 +24,7 @@ type DictFn = (
   buf: number, starts: number, ends: number, flags: number, ncols: number, j: number, from: number, n: number,
   codes: number, force: number, table: number, mask: number, hashes: number, addrs: number, lens: number, keys: number,
 ) => number;
+type DateFn = (buf: number, starts: number, ends: number, flags: number, ncols: number, j: number, from: number, n: number, out: number) => number;
 type NumFn = (
   buf: number, starts: number, ends: number, flags: number, ncols: number, j: number,
   from: number, n: number, out: number, dec: number, mode: number,
@@ -71,6 +72,7 @@ export class CsvArena {
   private readonly scanFn: ScanFn;
   private readonly numFn: NumFn;
   private readonly dictFn: DictFn;
+  private readonly dateFn: DateFn;
   private readonly i32: Int32Array;
   /** dict()'s hash table (code + 1 per slot) and its entries: hash, field address, length, key words */
   private readonly table: Int32Array;
@@ -81,11 +83,12 @@ export class CsvArena {
 
   private constructor(mod: WebAssembly.Module, readBytes: number, rowsCap: number, ncols: number) {
     const inst = new WebAssembly.Instance(mod, {});
-    const ex = inst.exports as { memory: WebAssembly.Memory; scan: ScanFn; num: NumFn; dict: DictFn };
+    const ex = inst.exports as { memory: WebAssembly.Memory; scan: ScanFn; num: NumFn; dict: DictFn; isodate: DateFn };
     this.memory = ex.memory;
     this.scanFn = ex.scan;
     this.numFn = ex.num;
     this.dictFn = ex.dict;
+    this.dateFn = ex.isodate;
     const fields = rowsCap * ncols;
     const bufAt = RESERVED;
     const startsAt = align(bufAt + readBytes + PAD, 16);
@@ -190,6 +193,11 @@ export class CsvArena {
   dictField(buf: Uint8Array, c: number): [number, number] {
     const s = this.dAddrs[c]! - buf.byteOffset;
     return [s, s + this.dLens[c]!];
+  }
+
+  /** Column j of records [from, n) as ISO dates (epoch milliseconds) into out, as fastIsoDate; returns the first record not taken. */
+  isoDates(buf: Uint8Array, ncols: number, j: number, from: number, n: number, out: Float64Array): number {
+    return this.dateFn(buf.byteOffset, this.starts.byteOffset, this.ends.byteOffset, this.flags.byteOffset, ncols, j, from, n, out.byteOffset);
   }
 
   /** Parses column j of records [from, n) into out (NUM_* mode); returns the first record not parsed. */

@@ -1,7 +1,7 @@
 ;; The CSV importer's hot loops in WebAssembly (SIMD): finding the fields of
-;; plain records, parsing a column of plain decimal numbers, coding a string
-;; column's fields, a numeric column's running statistics and its final
-;; pass. The first three do only the common case and stop at anything else,
+;; plain records, parsing a column of plain decimal numbers or ISO dates,
+;; coding a string column's fields, a numeric column's running statistics
+;; and its final pass. The first four do only the common case and stop at anything else,
 ;; leaving it to the JavaScript code (tokenizer.ts, infer.ts), which then
 ;; goes on; the others do what running-stats.ts addBucketed and stats.ts
 ;; finalPass do, operation for operation. So the outcome is the JavaScript
@@ -437,5 +437,84 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rows)))
     (i32.store (i32.const 4) (local.get $count))
+    (local.get $r))
+
+  ;; isodate: column j of records [from, n) as ISO dates YYYY-MM-DD of
+  ;; exactly ten bytes into `out`, as epoch milliseconds (float64), exactly as
+  ;; values.ts fastIsoDate: digits, a real month and day (leap years
+  ;; counted), days_from_civil. Returns the first record it did not take (a
+  ;; raw field or anything else).
+  (func (export "isodate")
+    (param $buf i32) (param $starts i32) (param $ends i32) (param $flags i32) (param $ncols i32) (param $j i32)
+    (param $from i32) (param $n i32) (param $out i32)
+    (result i32)
+    (local $r i32) (local $idx i32) (local $p i32) (local $y i32) (local $m i32) (local $d i32)
+    (local $k i32) (local $dig i32) (local $dim i32) (local $era i32) (local $yoe i32) (local $doy i32)
+    (local.set $r (local.get $from))
+    (block $stop
+      (loop $rows
+        (br_if $stop (i32.ge_s (local.get $r) (local.get $n)))
+        (local.set $idx (i32.add (i32.mul (local.get $r) (local.get $ncols)) (local.get $j)))
+        (br_if $stop (i32.eq (i32.load8_u (i32.add (local.get $flags) (local.get $idx))) (i32.const 2)))
+        (local.set $p (i32.load (i32.add (local.get $starts) (i32.shl (local.get $idx) (i32.const 2)))))
+        (br_if $stop (i32.ne
+          (i32.sub (i32.load (i32.add (local.get $ends) (i32.shl (local.get $idx) (i32.const 2)))) (local.get $p))
+          (i32.const 10)))
+        (local.set $p (i32.add (local.get $buf) (local.get $p)))
+        (br_if $stop (i32.ne (i32.load8_u offset=4 (local.get $p)) (i32.const 45)))
+        (br_if $stop (i32.ne (i32.load8_u offset=7 (local.get $p)) (i32.const 45)))
+        (local.set $y (i32.const 0))
+        (local.set $k (i32.const 0))
+        (block $yd
+          (loop $yl
+            (br_if $yd (i32.ge_u (local.get $k) (i32.const 4)))
+            (local.set $dig (i32.sub (i32.load8_u (i32.add (local.get $p) (local.get $k))) (i32.const 48)))
+            (br_if $stop (i32.gt_u (local.get $dig) (i32.const 9)))
+            (local.set $y (i32.add (i32.mul (local.get $y) (i32.const 10)) (local.get $dig)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $yl)))
+        (local.set $dig (i32.sub (i32.load8_u offset=5 (local.get $p)) (i32.const 48)))
+        (br_if $stop (i32.gt_u (local.get $dig) (i32.const 9)))
+        (local.set $m (i32.mul (local.get $dig) (i32.const 10)))
+        (local.set $dig (i32.sub (i32.load8_u offset=6 (local.get $p)) (i32.const 48)))
+        (br_if $stop (i32.gt_u (local.get $dig) (i32.const 9)))
+        (local.set $m (i32.add (local.get $m) (local.get $dig)))
+        (local.set $dig (i32.sub (i32.load8_u offset=8 (local.get $p)) (i32.const 48)))
+        (br_if $stop (i32.gt_u (local.get $dig) (i32.const 9)))
+        (local.set $d (i32.mul (local.get $dig) (i32.const 10)))
+        (local.set $dig (i32.sub (i32.load8_u offset=9 (local.get $p)) (i32.const 48)))
+        (br_if $stop (i32.gt_u (local.get $dig) (i32.const 9)))
+        (local.set $d (i32.add (local.get $d) (local.get $dig)))
+        (br_if $stop (i32.gt_u (i32.sub (local.get $m) (i32.const 1)) (i32.const 11)))
+        (br_if $stop (i32.eqz (local.get $d)))
+        ;; days in the month: 31 30 ... with February 28, 29 in leap years
+        (local.set $dim (i32.sub (i32.const 31)
+          (i32.and (i32.shr_u (i32.const 0x0a50) (local.get $m)) (i32.const 1))))
+        (if (i32.eq (local.get $m) (i32.const 2))
+          (then (local.set $dim (i32.add (i32.const 28)
+            (i32.or
+              (i32.and (i32.eqz (i32.rem_u (local.get $y) (i32.const 4))) (i32.ne (i32.rem_u (local.get $y) (i32.const 100)) (i32.const 0)))
+              (i32.eqz (i32.rem_u (local.get $y) (i32.const 400))))))))
+        (br_if $stop (i32.gt_u (local.get $d) (local.get $dim)))
+        ;; days_from_civil (H. Hinnant), with a floored division for year -1
+        (local.set $y (i32.sub (local.get $y) (i32.le_u (local.get $m) (i32.const 2))))
+        (local.set $era (i32.div_s
+          (select (local.get $y) (i32.sub (local.get $y) (i32.const 399)) (i32.ge_s (local.get $y) (i32.const 0)))
+          (i32.const 400)))
+        (local.set $yoe (i32.sub (local.get $y) (i32.mul (local.get $era) (i32.const 400))))
+        (local.set $doy (i32.add
+          (i32.div_u (i32.add (i32.mul (i32.const 153)
+            (i32.add (local.get $m) (select (i32.const -3) (i32.const 9) (i32.gt_u (local.get $m) (i32.const 2)))))
+            (i32.const 2)) (i32.const 5))
+          (i32.sub (local.get $d) (i32.const 1))))
+        (f64.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 3)))
+          (f64.mul
+            (f64.convert_i32_s (i32.sub (i32.add (i32.mul (local.get $era) (i32.const 146097))
+              (i32.add (i32.sub (i32.add (i32.mul (local.get $yoe) (i32.const 365)) (i32.div_u (local.get $yoe) (i32.const 4)))
+                (i32.div_u (local.get $yoe) (i32.const 100))) (local.get $doy)))
+              (i32.const 719468)))
+            (f64.const 86400000)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows)))
     (local.get $r))
 )

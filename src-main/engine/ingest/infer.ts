@@ -336,7 +336,12 @@ function tryBuild(ctx: ChunkContext, j: number, st: ColumnState): ColumnData | n
       const fmt = chooseDateFormat(st.dmask);
       // a column of plain ISO dates so far: such a field cannot change its kind or format
       const iso = st.dmask === DATE_ISO;
+      const kern = iso ? kernelFor(ctx, out) : null;
       for (let i = 0; i < n; i++) {
+        if (kern) {
+          i = kern.isoDates(buf, ncols, j, i, n, out);
+          if (i >= n) break;
+        }
         const idx = i * ncols + j;
         if (iso && flags[idx] !== FIELD_RAW) {
           const t = fastIsoDate(buf, starts[idx]!, ends[idx]!);
