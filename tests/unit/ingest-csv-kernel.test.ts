@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CSV_KERNEL, CsvArena } from '../../src-main/engine/ingest/csv-kernel.ts';
+import { CSV_KERNEL, CsvArena, FinalKernel } from '../../src-main/engine/ingest/csv-kernel.ts';
 import { WASM_BASE64 } from '../../src-main/engine/ingest/csv-kernel-wasm.ts';
 import { lastImport } from '../../src-main/engine/ingest/import.ts';
 import type { ImportHooks } from '../../src-main/engine/ingest/import.ts';
@@ -287,4 +287,24 @@ test('ISO date columns agree with the kernels on and off, leap days and year 0 i
   // Date.parse takes years 0000-9999 in ISO form; the leap day of year 0 (a leap year) included
   assert.deepEqual(vals, want);
   await agree(text, { pipeline: true, chunkRows: 700 }, 'dates (pipeline)');
+});
+
+test('the final pass kernel does not keep a memory grown for one big column', () => {
+  const k = FinalKernel.get()!;
+  const edges = Float64Array.of(0, 1, 2);
+  const slot = new Int32Array(4098).fill(-1);
+  slot[1] = 0;
+  // every value in quartile bucket 1 (0 <= (x - lo) * scale < 1): one million slots to fill
+  k.begin(edges, slot, 1_000_000);
+  const xs = new Float64Array(1_000_000).fill(0.5);
+  const ss = k.block(xs, 0.5, 0, 1, 0, 1 / 1024, 0);
+  const hist = new Int32Array(2);
+  const fill = new Int32Array(4098);
+  const out = new Float64Array(1_000_000);
+  k.end(hist, fill, out);
+  assert.equal(ss, 0);
+  assert.deepEqual(Array.from(hist), [1_000_000, 0]);
+  assert.equal(fill[1], 1_000_000);
+  assert.equal(out[999_999], 0.5);
+  assert.notEqual(FinalKernel.get(), k, 'a fresh, small kernel next time');
 });

@@ -213,6 +213,8 @@ type FinalFn = (
 
 /** Values final() takes per call (a longer block goes in pieces). */
 const FINAL_BLOCK = 65536;
+/** A FinalKernel whose memory grew past this is dropped after its column (a new one starts small). */
+const KEEP_BYTES = 4 << 20;
 
 /**
  * The final statistics pass of numeric columns (stats.ts streamedResult) in
@@ -296,6 +298,8 @@ export class FinalKernel {
     hist.set(this.hist);
     fill.set(this.fill);
     out.set(this.out);
+    // a memory grown for a column with heavily tied quartile buckets is not kept for the thread's life
+    if (this.memory.buffer.byteLength > KEEP_BYTES && FinalKernel.one === this) FinalKernel.one = undefined;
   }
 }
 
