@@ -251,10 +251,9 @@ export class RunningNumeric {
       const k = RunningKernel.get(counts.length);
       if (k) k.add(a, from, to, counts, this.lo, this.scale, acc);
       else addBucketed(a, from, to, counts, this.lo, this.scale, acc);
-    }
-    else {
+    } else {
       this.unbucketed += to - from;
-      addPlain(a, from, to, acc);
+      addBucketed(a, from, to, NO_BUCKETS, 0, 0, acc);
     }
     this.sum = acc[0]!;
     this.min = acc[1]!;
@@ -342,21 +341,8 @@ function addBucketed(a: Float64Array, from: number, to: number, counts: Int32Arr
   acc[2] = max;
 }
 
-/** Sum, min and max (in ACC) of a[from, to), in order. */
-function addPlain(a: Float64Array, from: number, to: number, acc: Float64Array): void {
-  let sum = acc[0]!;
-  let min = acc[1]!;
-  let max = acc[2]!;
-  for (let i = from; i < to; i++) {
-    const x = a[i]!;
-    sum += x;
-    if (x < min) min = x;
-    if (x > max) max = x;
-  }
-  acc[0] = sum;
-  acc[1] = min;
-  acc[2] = max;
-}
+/** Counts nobody reads: addBucketed's sums without buckets (scale 0 puts every value in bucket 1). */
+const NO_BUCKETS = new Int32Array(RUNNING_BUCKETS + 2);
 
 /** The bucket of x: 0 below the range, RUNNING_BUCKETS + 1 above it; monotone in x (as in RunningNumeric.add). */
 export function bucketOf(x: number, lo: number, scale: number): number {
