@@ -17,7 +17,7 @@ import type { ImportHooks } from '../../src-main/engine/ingest/import.ts';
 import { statsCounters } from '../../src-main/engine/ingest/stats.ts';
 import { Tokenizer } from '../../src-main/engine/ingest/tokenizer.ts';
 import { SHARED_DATASETS } from '../helpers/data.ts';
-import { importText, rnd } from '../fixtures/ingest-helpers.ts';
+import { importText, rnd, values } from '../fixtures/ingest-helpers.ts';
 
 test('the committed kernel bytes are csv-kernel.wat as assembled by wabt', async () => {
   const spec = '../../scripts/build-wasm.mjs';
@@ -307,4 +307,24 @@ test('the final pass kernel does not keep a memory grown for one big column', ()
   assert.equal(fill[1], 1_000_000);
   assert.equal(out[999_999], 0.5);
   assert.notEqual(FinalKernel.get(), k, 'a fresh, small kernel next time');
+});
+
+test('semicolon files with decimal commas and tab-separated files agree with the kernels on and off', async () => {
+  const r = rnd(23);
+  let semi = 'a;b;c;d\n';
+  let tsv = 'a\tb\tc\td\n';
+  for (let i = 0; i < 3000; i++) {
+    const x = (r() * 2000 - 1000).toFixed(3);
+    const y = String(Math.floor(r() * 1000));
+    const c = `"k${Math.floor(r() * 9)}"`;
+    const d = new Date(Date.UTC(2000, 0, 1) + Math.floor(r() * 5000) * 86400000).toISOString().slice(0, 10);
+    semi += `${x.replace('.', ',')};${y};${c};${d}\n`;
+    tsv += `${x}\t${y}\t${c}\t${d}\n`;
+  }
+  const s = await agree(semi, { ...SEQ, chunkRows: 800 }, 'semicolons');
+  assert.equal(s.out.dialect.decimal, ',');
+  assert.deepEqual(s.out.columns.map((c) => c.kind), ['float', 'integer', 'categorical', 'date']);
+  const t = await agree(tsv, { ...SEQ, chunkRows: 800 }, 'tabs');
+  assert.equal(t.out.dialect.delimiter, '\t');
+  assert.deepEqual(values(t.batch, 'a'), values(s.batch, 'a'));
 });
