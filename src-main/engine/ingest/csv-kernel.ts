@@ -2,12 +2,16 @@
  * The CSV importer's WebAssembly kernels (csv-kernel.wat) and the memory
  * they work in. One CsvArena per pass over a file holds, in one
  * WebAssembly.Memory sized once (it never grows, so views stay valid): the
- * read buffer, the tokenizer's field arrays and one output array per column.
- * The tokenizer (tokenizer.ts) and the column builders (infer.ts) call the
+ * read buffer, the tokenizer's field arrays, one output array per column
+ * and a string column's dictionary table. The tokenizer (tokenizer.ts) and
+ * the column builders (infer.ts: numbers, ISO dates, strings) call the
  * kernels while their byte buffer, field arrays and output array are views
  * of this memory, and stay in JavaScript otherwise (a grown read buffer, the
- * pipeline's deferred columns); the kernels only do the common case and
+ * pipeline's deferred columns); those kernels only do the common case and
  * hand everything else back, so the results are the JavaScript code's.
+ * RunningKernel and FinalKernel (one small memory per thread) do a numeric
+ * column's running statistics and final pass operation for operation as
+ * running-stats.ts and stats.ts do.
  *
  * LATHE_CSV_WASM=0 in the environment (read when a thread loads this
  * module, so the pipeline's worker follows its parent) or CSV_KERNEL.on =
