@@ -240,7 +240,26 @@ describe('explore: heatmap, scatter, brushing (browser mode, Chromium)', { skip:
       await page.evaluate((start) => window.__lathe_charts!.scatter!.dispatchAction({ type: 'dataZoom', dataZoomIndex: 0, start, end: start + 40 }), start);
       await page.waitForTimeout(30);
     }
-    await page.waitForTimeout(500);
+    // the layer redraws on the last zoom event a moment later (later still on a loaded machine): wait
+    // until its frame is for the axes' window as they stand, rather than a fixed time
+    await page.waitForFunction(
+      () => {
+        const c = window.__lathe_charts!.scatter!;
+        const layer = window.__lathe_layers!.scatter!;
+        const cv = layer.canvas;
+        const v = layer.stats.view;
+        if (!v) return false;
+        const left = parseFloat(cv.style.left);
+        const top = parseFloat(cv.style.top);
+        const a = c.convertFromPixel({ gridIndex: 0 }, [left, top + cv.height]) as number[];
+        const b = c.convertFromPixel({ gridIndex: 0 }, [left + cv.width, top]) as number[];
+        const sx = (b[0]! - a[0]!) * 1e-9;
+        const sy = (b[1]! - a[1]!) * 1e-9;
+        return Math.abs(v.x0 - a[0]!) <= sx && Math.abs(v.x1 - b[0]!) <= sx && Math.abs(v.y0 - a[1]!) <= sy && Math.abs(v.y1 - b[1]!) <= sy;
+      },
+      undefined,
+      { timeout: 15_000, polling: 100 },
+    );
     const panned = await litCount(pts);
     assert.ok(panned.exact > first.exact, 'an exact frame after the pan');
     assert.ok(panned.view);
