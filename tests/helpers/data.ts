@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Matrix } from '../../src-main/engine/ml/estimator.ts';
+import { mulberry32 } from '../fixtures/random.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 export const SHARED_DATASETS = [process.env.LATHE_SHARED_DATASETS, join(repo, '..', 'shared', 'datasets'), '/work/shared/datasets', join(repo, 'datasets')].find(
@@ -121,14 +122,7 @@ export function take<T extends Int32Array | Float64Array>(y: T, idx: ArrayLike<n
 
 /** A deterministic shuffled split (mulberry32), for tests that need fixed indices. */
 export function fixedSplit(n: number, testFraction: number, seed: number): { train: Int32Array; test: Int32Array } {
-  let a = seed >>> 0;
-  const rnd = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = mulberry32(seed);
   const idx = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
