@@ -7,8 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { importText, rejects, rnd, tempFile, values } from '../fixtures/ingest-helpers.ts';
-import { importFile, lastImport } from '../../src-main/engine/ingest/import.ts';
+import { cancelAtFirstChunk, importText, rejects, rnd, values } from '../fixtures/ingest-helpers.ts';
+import { lastImport } from '../../src-main/engine/ingest/import.ts';
 import { lastPipeline } from '../../src-main/engine/ingest/pipeline.ts';
 import type { ImportHooks } from '../../src-main/engine/ingest/import.ts';
 import type { ImportOptions } from '../../src-shared/dataset.ts';
@@ -122,19 +122,7 @@ test('errors from the parse worker keep their code, file and line', async () => 
 });
 
 test('cancel during a pipelined import throws CANCELLED', async () => {
-  // cancelled when the first chunk is written, with more to come: whatever the machine's speed
-  // (a progress tick every 200 ms may not come before a fast import ends)
-  const ac = new AbortController();
-  let chunks = 0;
-  const sink = {
-    write(): void {
-      if (++chunks === 1) ac.abort();
-    },
-    reset(): void {
-      chunks = 0;
-    },
-  };
-  const e = await rejects(importFile(tempFile(table(60000)), {}, sink, { ...PIPE, signal: ac.signal }));
-  assert.equal(e.code, 'CANCELLED');
+  const { error, chunks } = await cancelAtFirstChunk(table(60000), PIPE);
+  assert.equal(error.code, 'CANCELLED');
   assert.ok(chunks < 120, `stopped early (${chunks} of 120 chunks written)`);
 });
